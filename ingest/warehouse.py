@@ -1,0 +1,33 @@
+"""The DuckDB warehouse file: one place that opens it, so every writer behaves the same."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Iterator
+
+import duckdb
+
+from ingest import settings
+
+SCHEMAS = ("landing", "raw", "audit")
+
+
+@contextmanager
+def connect(read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the warehouse, creating its folder and the schemas Python writes to."""
+    path = settings.warehouse_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as exc:  # another process holds the single-writer lock
+        raise RuntimeError(
+            f"The warehouse {path} is locked by another process ({exc}). DuckDB allows one writer: "
+            "close the other session (analysts should read the Parquet exports instead) and retry."
+        ) from exc
+    try:
+        if not read_only:
+            for schema in SCHEMAS:
+                con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+        yield con
+    finally:
+        con.close()

@@ -1,0 +1,1 @@
+"""Data-quality gates: great-expectations suites on raw tables (dbt tests cover the models)."""

@@ -1,0 +1,176 @@
+"""Run a dataset's GX suite on its landing table, record the result, promote it if it passed.
+
+Promotion (landing -> raw) happens here because only the gate knows the batch is good: a
+rejected batch stays in landing, marked rejected, and the raw table keeps the last good batch,
+so a later plain `dbt build` can never read rejected data.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from dataclasses import dataclass, field
+
+import duckdb
+import pandas as pd
+
+from ingest import settings
+from ingest.catalog import Dataset
+from ingest.landing import set_status
+from quality import suites
+
+MAX_SAMPLE = 5
+
+
+@dataclass
+class Failure:
+    check: str
+    column: str | None
+    failing: int
+    sample: list
+
+    def describe(self) -> str:
+        where = f" on column {self.column}" if self.column else ""
+        sample = f"; e.g. {self.sample[:MAX_SAMPLE]}" if self.sample else ""
+        return f"{self.check}{where}: {self.failing} failing row(s){sample}"
+
+
+@dataclass
+class GateResult:
+    dataset: str
+    origin: str
+    sha256: str
+    rows: int
+    evaluated: int
+    failures: list[Failure] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return not self.failures
+
+    def message(self) -> str:
+        if self.passed:
+            return f"[{self.origin}] {self.evaluated} expectations passed on {self.rows} rows."
+        lines = [f"[{self.origin}] quality gate '{self.dataset}' failed ({len(self.failures)} of "
+                 f"{self.evaluated} expectations) on batch {self.sha256[:16]}:"]
+        lines += [f"  - {f.describe()}" for f in self.failures]
+        lines.append(
+            "  What to do: fix the delivery (see ingest/embedded/PROVENANCE.md for the expected columns "
+            "and units) and try it with `barometre run --snapshot-dir DIR`. The rejected batch is kept in "
+            f"landing.{self.dataset} and under raw/{self.dataset}/ for inspection; marts and "
+            "publications keep their last good state."
+        )
+        return "\n".join(lines)
+
+
+def territory_members(con: duckdb.DuckDBPyConnection, schema: str = "raw") -> list[str]:
+    """The territory's commune codes, from the geography table (the membership authority)."""
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = 'geo_appartenance_2022'",
+        [schema],
+    ).fetchone()[0]
+    if not exists:
+        return []
+    rows = con.execute(
+        f"SELECT CODGEO FROM {schema}.geo_appartenance_2022 WHERE EPCI = ? ORDER BY 1", [settings.territory()]
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def validation_frame(df: pd.DataFrame, dataset: Dataset) -> pd.DataFrame:
+    """Raw text columns plus numeric shadows where secret markers and blanks are missing, not 0."""
+    out = df.copy()
+    for col in suites.numeric_columns(dataset):
+        if col in df.columns:
+            text = df[col].astype("string").str.strip()
+            text = text.mask(text.isin(suites.SECRET_MARKERS) | (text == ""))
+            out[f"num__{col}"] = pd.to_numeric(text, errors="coerce").astype("float64")
+    return out
+
+
+def _run_suite(frame: pd.DataFrame, dataset: Dataset, members: list[str]) -> tuple[int, list[Failure]]:
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    logging.getLogger("great_expectations").setLevel(logging.ERROR)
+    import great_expectations as gx  # slow import (4-8 s): only when a gate runs
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    batch_def = (context.data_sources.add_pandas(f"{dataset.name}_source")
+                 .add_dataframe_asset(dataset.name).add_batch_definition_whole_dataframe("whole"))
+    suite = context.suites.add(gx.ExpectationSuite(name=f"raw_{dataset.name}"))
+    for exp in suites.expectations(dataset, members):
+        suite.add_expectation(exp)
+    validation = context.validation_definitions.add(
+        gx.ValidationDefinition(name=f"gate_{dataset.name}", data=batch_def, suite=suite))
+    result = validation.run(
+        batch_parameters={"dataframe": frame},
+        result_format={"result_format": "COMPLETE", "unexpected_index_column_names": list(dataset.key[:1]),
+                       "partial_unexpected_count": MAX_SAMPLE},
+    )
+    failures = []
+    for r in result.results:
+        if r.success:
+            continue
+        cfg = r.expectation_config
+        col = cfg.kwargs.get("column")
+        res = r.result or {}
+        if cfg.type == "expect_column_to_exist":
+            sample = [f"columns present: {', '.join(c for c in frame.columns if not c.startswith(('num__', '_')))[:300]}"]
+            failures.append(Failure("required column missing (renamed, or a different vintage?)", col, len(frame), sample))
+            continue
+        if cfg.type == "expect_column_distinct_values_to_contain_set":
+            missing = sorted(set(cfg.kwargs["value_set"]) - set(res.get("observed_value") or []))
+            failures.append(Failure("territory communes missing", col, len(missing), missing))
+            continue
+        if cfg.type == "expect_table_row_count_to_be_between":
+            failures.append(Failure(f"row count {res.get('observed_value')} below {cfg.kwargs['min_value']}", None,
+                                    int(cfg.kwargs["min_value"]) - int(res.get("observed_value") or 0), []))
+            continue
+        bounds = {k: cfg.kwargs[k] for k in ("min_value", "max_value", "regex", "mostly") if cfg.kwargs.get(k) is not None}
+        label = cfg.type + (f" {bounds}" if bounds else "")
+        if r.exception_info and r.exception_info.get("raised_exception"):
+            failures.append(Failure(label, col, len(frame), [r.exception_info.get("exception_message", "")[:200]]))
+            continue
+        index = res.get("unexpected_index_list") or []
+        sample = [{**i} for i in index[:MAX_SAMPLE]] if index and isinstance(index[0], dict) else \
+            (res.get("partial_unexpected_list") or [])[:MAX_SAMPLE]
+        failing = res.get("unexpected_count") or 0
+        failures.append(Failure(label.replace("num__", ""), col.replace("num__", "") if col else None, int(failing), sample))
+    return len(result.results), failures
+
+
+def run_gate(con: duckdb.DuckDBPyConnection, dataset: Dataset, run_id: str) -> GateResult:
+    """Validate landing.<dataset>; promote to raw.<dataset> on success; record the result either way."""
+    df = con.execute(f"SELECT * FROM landing.{dataset.name}").df()
+    sha, origin = (df["_batch_sha256"].iloc[0], df["_origin"].iloc[0]) if len(df) else ("", dataset.file)
+    schema = "landing" if dataset.name == "geo_appartenance_2022" else "raw"
+    members = territory_members(con, schema) if dataset.commune_key or dataset.family == "geography" else []
+    evaluated, failures = _run_suite(validation_frame(df, dataset), dataset, members)
+    if dataset.family == "geography" and not members:
+        failures.append(Failure(f"territory {settings.territory()} has no member commune in column EPCI", "EPCI", 0, []))
+    result = GateResult(dataset.name, origin, sha, len(df), evaluated + 1, failures)
+    record(con, run_id, dataset.name, "gx_gate", "ERROR", result.passed,
+           sum(f.failing for f in failures), [f.describe() for f in failures])
+    if result.passed:
+        con.execute(f"CREATE OR REPLACE TABLE raw.{dataset.name} AS SELECT * FROM landing.{dataset.name}")
+        set_status(con, dataset.name, sha, "promoted")
+    else:
+        set_status(con, dataset.name, sha, "rejected")
+        marker = settings.raw_dir() / dataset.name / f"{sha[:16]}.rejected.json"
+        marker.write_text(json.dumps({"dataset": dataset.name, "sha256": sha, "run_id": run_id,
+                                      "failures": [f.describe() for f in failures]}, indent=2, default=str))
+    return result
+
+
+def record(con: duckdb.DuckDBPyConnection, run_id: str, asset: str, check: str, severity: str, passed: bool,
+           failing: int, sample: list) -> None:
+    """Append one check result to the audit trail (audit.check_results)."""
+    con.execute(
+        """CREATE TABLE IF NOT EXISTS audit.check_results (
+               run_id VARCHAR, checked_at TIMESTAMP, asset VARCHAR, check_name VARCHAR, severity VARCHAR,
+               passed BOOLEAN, failing_count BIGINT, sample VARCHAR)"""
+    )
+    con.execute("INSERT INTO audit.check_results VALUES (?, now(), ?, ?, ?, ?, ?, ?)",
+                [run_id, asset, check, severity, passed, failing, json.dumps(sample, default=str, ensure_ascii=False)])
