@@ -1,0 +1,1 @@
+"""Dagster orchestration of the barometer: one Definitions in orchestration.definitions."""

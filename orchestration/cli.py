@@ -1,0 +1,145 @@
+"""`barometre`: run the pipeline through Dagster, or start the Dagster UI.
+
+    barometre run [--source embedded|live] [--snapshot-dir DIR]
+    barometre ui [--port 3000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from collections import Counter
+
+from ingest import settings
+
+
+def _configure(args: argparse.Namespace) -> None:
+    if getattr(args, "source", None):
+        os.environ["BAROMETRE_SOURCE"] = args.source
+    if getattr(args, "snapshot_dir", None):
+        os.environ["BAROMETRE_SNAPSHOT_DIR"] = str(args.snapshot_dir)
+    if getattr(args, "territory", None):
+        os.environ["BAROMETRE_TERRITORY"] = args.territory
+    from orchestration.instance import ensure_dagster_home
+
+    ensure_dagster_home()
+
+
+def run_refresh() -> tuple[bool, list[str]]:
+    """Execute the refresh job in process on the persistent instance; return (ok, summary lines)."""
+    import dagster as dg
+
+    from orchestration.dbt_project import prepare
+
+    prepare()
+    from orchestration.definitions import defs
+
+    job = defs.resolve_job_def("refresh")
+    with dg.DagsterInstance.get() as instance:
+        result = job.execute_in_process(
+            instance=instance, raise_on_error=False,
+            run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+        )
+    return summarise(result)
+
+
+def summarise(result) -> tuple[bool, list[str]]:
+    import dagster as dg
+
+    materialised, checks, failures, failed_checks = Counter(), Counter(), [], []
+    for event in result.all_events:
+        if event.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION:
+            materialised[event.asset_key.path[0]] += 1
+        elif event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
+            ev = event.event_specific_data
+            checks["passed" if ev.passed else "failed"] += 1
+            if not ev.passed:
+                desc = ev.description or ""
+                failed_checks.append(f"{'/'.join(ev.asset_key.path)} [{ev.check_name}]\n{desc}")
+        elif event.event_type == dg.DagsterEventType.STEP_FAILURE:
+            err = event.event_specific_data.error
+            cause = err
+            while cause.cause is not None:
+                cause = cause.cause
+            failures.append(f"step {event.step_key} failed: {cause.message.strip()}")
+    ok = result.success and not failed_checks
+    lines = [f"Run {result.run_id} {'succeeded' if ok else 'FAILED'}",
+             f"  assets materialised: {sum(materialised.values())} "
+             f"({', '.join(f'{k}: {v}' for k, v in sorted(materialised.items()))})",
+             f"  checks: {checks['passed']} passed, {checks['failed']} failed"]
+    if ok:
+        lines += _row_counts()
+        lines.append(f"  warehouse: {settings.warehouse_path()}")
+        lines.append(f"  exports:   {settings.exports_dir()}")
+    for text in failed_checks + failures:
+        lines.append("")
+        lines.append(text)
+    if not ok:
+        lines.append("")
+        lines.append("Nothing downstream of the failure was rebuilt; marts, exports and publications keep their last good state.")
+    return ok, lines
+
+
+def _row_counts() -> list[str]:
+    import duckdb
+
+    with duckdb.connect(str(settings.warehouse_path()), read_only=True) as con:
+        rows = con.execute(
+            "SELECT table_name, estimated_size FROM duckdb_tables() WHERE schema_name = 'marts' ORDER BY 1").fetchall()
+        counts = [(t, con.execute(f"SELECT count(*) FROM marts.{t}").fetchone()[0]) for t, _ in rows]
+        epci = con.execute(
+            "SELECT value FROM marts.fct_indicator_value WHERE territory_level = 'epci' AND indicator_id = 'population' "
+            "AND year = 2022").fetchone()
+    out = ["  marts: " + ", ".join(f"{t} {n}" for t, n in counts)]
+    if epci:
+        out.append(f"  EPCI {settings.territory()} population 2022: {epci[0]:,.0f}")
+    return out
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    _configure(args)
+    started = time.monotonic()
+    ok, lines = run_refresh()
+    print("\n".join(lines))
+    print(f"  wall time: {time.monotonic() - started:.1f} s")
+    return 0 if ok else 1
+
+
+def cmd_ui(args: argparse.Namespace) -> int:
+    _configure(args)
+    from orchestration.dbt_project import prepare
+
+    prepare()
+    from ingest.settings import PROJECT_ROOT
+
+    cmd = [sys.executable, "-m", "dagster", "dev", "-w", str(PROJECT_ROOT / "workspace.yaml"),
+           "-h", args.host, "-p", str(args.port)]
+    print(f"Dagster UI on http://{args.host}:{args.port} (DAGSTER_HOME={os.environ['DAGSTER_HOME']})")
+    return subprocess.call(cmd, cwd=PROJECT_ROOT)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="barometre", description="Barometer of La Porte du Hainaut (Dagster + dbt).")
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="ingest, gate, build the marts and the exports (the refresh job)")
+    run.add_argument("--source", choices=["embedded", "live"], help="embedded snapshot (default) or live endpoints")
+    run.add_argument("--snapshot-dir", help="a delivery in the embedded format to use instead of the shipped snapshot")
+    run.add_argument("--territory", help="EPCI SIREN (default: BAROMETRE_TERRITORY or 200042190)")
+    run.set_defaults(func=cmd_run)
+    ui = sub.add_parser("ui", help="start the Dagster UI (dagster dev) on the barometer's instance")
+    ui.add_argument("--host", default="127.0.0.1")
+    ui.add_argument("--port", type=int, default=3000)
+    ui.set_defaults(func=cmd_ui)
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except ValueError as exc:  # bad settings
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

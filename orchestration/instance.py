@@ -1,0 +1,27 @@
+"""The persistent Dagster instance under $BAROMETRE_HOME/dagster, shared by the CLI and the UI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ingest import settings
+from orchestration.resources import DUCKDB_POOL
+
+DAGSTER_YAML = f"""# Written by the barometre CLI. Runs launched from the CLI and the UI share this instance.
+concurrency:
+  pools:
+    default_limit: 1
+telemetry:
+  enabled: false
+"""
+
+
+def ensure_dagster_home() -> Path:
+    """Create DAGSTER_HOME with a dagster.yaml that limits the '{DUCKDB_POOL}' pool to one step."""
+    env = settings.export_env()
+    home = Path(env["DAGSTER_HOME"])
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    if not config.exists():
+        config.write_text(DAGSTER_YAML)
+    return home

@@ -1,0 +1,73 @@
+"""Raw assets (one per dataset of ingest.catalog) and their blocking great-expectations gates."""
+
+
+import dagster as dg
+
+from ingest import landing, settings, sources, warehouse
+from ingest.catalog import DATASETS, Dataset
+from orchestration.resources import DUCKDB_POOL
+
+
+def raw_key(name: str) -> dg.AssetKey:
+    return dg.AssetKey(["raw", name])
+
+
+def build_raw_asset(ds: Dataset) -> tuple[dg.AssetsDefinition, dg.AssetChecksDefinition]:
+    @dg.asset(
+        key=raw_key(ds.name),
+        group_name=f"raw_{ds.family}",
+        description=f"{ds.title}. Vintage: {ds.vintage}. Landed immutable under raw/{ds.name}/ "
+                    f"with a manifest, then loaded as landing.{ds.name} (text columns).",
+        deps=[raw_key(d) for d in ds.deps],
+        kinds={"duckdb", "csv"},
+        pool=DUCKDB_POOL,
+        owners=["team:data-engineering"],
+        metadata={"file": ds.file, "vintage": ds.vintage, "key": ", ".join(ds.key)},
+    )
+    def _raw(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+        payload, origin = sources.fetch(ds)
+        batch = landing.land(ds, payload, origin, settings.source_mode())
+        with warehouse.connect() as con:
+            rows = landing.load_landing(con, ds, batch)
+        context.log.info(f"{ds.name}: {rows} rows from {origin} (sha256 {batch.sha256[:16]})")
+        return dg.MaterializeResult(metadata={
+            "rows": rows, "origin": origin, "sha256": batch.sha256, "bytes": batch.bytes,
+            "raw_path": dg.MetadataValue.path(str(batch.path)), "source_mode": batch.manifest["source_mode"],
+        })
+
+    @dg.asset_check(
+        asset=raw_key(ds.name),
+        name="gx_gate",
+        blocking=True,
+        pool=DUCKDB_POOL,
+        description="great-expectations suite (schema, keys, territory communes, ranges, secret markers). "
+                    "Promotes the batch from landing to raw only when it passes.",
+    )
+    def _gate(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
+        from quality import gate
+
+        with warehouse.connect() as con:
+            result = gate.run_gate(con, ds, context.op_execution_context.run_id)
+        if not result.passed:
+            context.log.error(result.message())
+        return dg.AssetCheckResult(
+            passed=result.passed,
+            severity=dg.AssetCheckSeverity.ERROR,
+            description=result.message(),
+            metadata={
+                "rows": result.rows,
+                "expectations": result.evaluated,
+                "failed_expectations": len(result.failures),
+                "failing_rows": sum(f.failing for f in result.failures),
+                "failures": dg.MetadataValue.md("\n".join(f"- {f.describe()}" for f in result.failures) or "none"),
+                "origin": result.origin,
+                "sha256": result.sha256,
+            },
+        )
+
+    return _raw, _gate
+
+
+def raw_definitions() -> tuple[list, list]:
+    built = [build_raw_asset(ds) for ds in DATASETS]
+    return [a for a, _ in built], [c for _, c in built]
