@@ -28,8 +28,8 @@ def _configure(args: argparse.Namespace) -> None:
     ensure_dagster_home()
 
 
-def run_refresh() -> tuple[bool, list[str]]:
-    """Execute the refresh job in process on the persistent instance; return (ok, summary lines)."""
+def execute_refresh():
+    """Execute the refresh job in process on the persistent instance (runs show in the UI)."""
     import dagster as dg
 
     from orchestration.dbt_project import prepare
@@ -43,7 +43,7 @@ def run_refresh() -> tuple[bool, list[str]]:
             instance=instance, raise_on_error=False,
             run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
         )
-    return summarise(result)
+    return result
 
 
 def summarise(result) -> tuple[bool, list[str]]:
@@ -102,7 +102,7 @@ def _row_counts() -> list[str]:
 def cmd_run(args: argparse.Namespace) -> int:
     _configure(args)
     started = time.monotonic()
-    ok, lines = run_refresh()
+    ok, lines = summarise(execute_refresh())
     print("\n".join(lines))
     print(f"  wall time: {time.monotonic() - started:.1f} s")
     return 0 if ok else 1

@@ -1,0 +1,23 @@
+# Two commands do everything on a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+export UV_PYTHON_DOWNLOADS := never
+PYTHON ?= python3
+UV := $(PYTHON) -m uv
+
+.PHONY: run test ui install clean
+
+install:
+	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
+	$(UV) sync --frozen --python $(PYTHON)
+
+run: install
+	$(UV) run --frozen --no-sync barometre run
+
+ui: install
+	$(UV) run --frozen --no-sync barometre ui
+
+test: install
+	$(UV) run --frozen --no-sync pytest -q
+
+clean:
+	rm -rf var dbt_project/target dbt_project/logs

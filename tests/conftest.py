@@ -1,0 +1,39 @@
+"""Shared fixtures: one real pipeline run (real DuckDB file, real dbt, real GX) per test session."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ingest import settings
+
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+
+
+@pytest.fixture(scope="session")
+def pipeline_home(tmp_path_factory) -> Path:
+    """A BAROMETRE_HOME where the refresh job has run once, successfully, on the embedded snapshot."""
+    home = tmp_path_factory.mktemp("barometre_home")
+    os.environ["BAROMETRE_HOME"] = str(home)
+    os.environ.pop("DAGSTER_HOME", None)
+    os.environ.pop("BAROMETRE_SNAPSHOT_DIR", None)
+    os.environ["BAROMETRE_SOURCE"] = "embedded"
+    from orchestration.cli import execute_refresh, summarise
+    from orchestration.instance import ensure_dagster_home
+
+    ensure_dagster_home()
+    result = execute_refresh()
+    ok, lines = summarise(result)
+    assert ok, "\n".join(lines)
+    return home
+
+
+@pytest.fixture
+def snapshot_copy(tmp_path) -> Path:
+    """A writable copy of the embedded snapshot, to corrupt one file of it."""
+    target = tmp_path / "delivery"
+    shutil.copytree(settings.EMBEDDED_DIR, target)
+    for f in target.iterdir():
+        f.chmod(0o644)
+    return target

@@ -1,0 +1,129 @@
+"""Bad deliveries: each one stops the run at its gate with a clear message, and nothing downstream changes.
+
+Each test corrupts one file of a copy of the embedded snapshot, runs the real refresh job on the
+home of the successful session run, and checks the message, that no mart was materialised, and
+that the analysts' exports are byte-for-byte what they were.
+"""
+
+import hashlib
+import os
+
+import pytest
+
+from ingest.catalog import COMMUNES, COMPARATEUR_2025, FILOSOFI_2021
+
+
+def _fingerprint(folder):
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+def _run_with(snapshot, pipeline_home):
+    from orchestration.cli import execute_refresh, summarise
+
+    os.environ["BAROMETRE_SNAPSHOT_DIR"] = str(snapshot)
+    try:
+        before = _fingerprint(pipeline_home / "exports")
+        result = execute_refresh()
+        ok, lines = summarise(result)
+    finally:
+        os.environ.pop("BAROMETRE_SNAPSHOT_DIR")
+    built = {e.asset_key.path[0] for e in result.all_events if e.event_type_value == "ASSET_MATERIALIZATION"}
+    assert not ok
+    assert not built & {"staging", "intermediate", "marts", "exports"}, built
+    assert _fingerprint(pipeline_home / "exports") == before
+    return "\n".join(lines)
+
+
+def _edit(path, fn):
+    text = path.read_text(encoding="utf-8")
+    path.write_text(fn(text), encoding="utf-8")
+
+
+def test_renamed_column(pipeline_home, snapshot_copy):
+    _edit(snapshot_copy / COMPARATEUR_2025.file, lambda t: t.replace("P22_CHOM1564", "P22_CHOMEURS1564", 1))
+    msg = _run_with(snapshot_copy, pipeline_home)
+    assert COMPARATEUR_2025.file in msg and "required column missing" in msg and "P22_CHOM1564" in msg
+    assert "What to do" in msg
+
+
+def test_missing_commune(pipeline_home, snapshot_copy):
+    _edit(snapshot_copy / COMMUNES.file, lambda t: "".join(l for l in t.splitlines(True) if not l.startswith("59172,")))
+    msg = _run_with(snapshot_copy, pipeline_home)
+    assert "territory communes missing" in msg and "59172" in msg and COMMUNES.file in msg
+
+
+def test_duplicated_commune(pipeline_home, snapshot_copy):
+    def dup(t):
+        lines = t.splitlines(True)
+        return "".join(lines + [l for l in lines if l.startswith("59172,")])
+    _edit(snapshot_copy / FILOSOFI_2021.file, dup)
+    msg = _run_with(snapshot_copy, pipeline_home)
+    assert "expect_column_values_to_be_unique" in msg and "59172" in msg
+
+
+def test_rate_of_140_percent(pipeline_home, snapshot_copy):
+    _edit(snapshot_copy / FILOSOFI_2021.file,
+          lambda t: "".join(l.replace(",43.0,", ",140.0,", 1) if l.startswith("59172,") else l for l in t.splitlines(True)))
+    msg = _run_with(snapshot_copy, pipeline_home)
+    assert "TP6021" in msg and "'max_value': 100" in msg and "59172" in msg
+
+
+def test_negative_population(pipeline_home, snapshot_copy):
+    _edit(snapshot_copy / COMPARATEUR_2025.file,
+          lambda t: "".join(l.replace("59172,20622,", "59172,-20622,", 1) if l.startswith("59172,") else l for l in t.splitlines(True)))
+    msg = _run_with(snapshot_copy, pipeline_home)
+    assert "P22_POP" in msg and "1 failing row" in msg
+
+
+def test_latin1_semicolon_file_fails_clearly(pipeline_home, snapshot_copy):
+    path = snapshot_copy / COMMUNES.file
+    text = path.read_text(encoding="utf-8").replace(",", ";")
+    path.write_bytes(text.encode("cp1252"))
+    msg = _run_with(snapshot_copy, pipeline_home)
+    assert "not valid UTF-8" in msg and "iconv" in msg and COMMUNES.file in msg
+
+
+def test_truncated_file(pipeline_home, snapshot_copy):
+    path = snapshot_copy / COMPARATEUR_2025.file
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    msg = _run_with(snapshot_copy, pipeline_home)
+    assert "truncated" in msg
+
+
+def test_empty_file(pipeline_home, snapshot_copy):
+    (snapshot_copy / FILOSOFI_2021.file).write_bytes(b"")
+    msg = _run_with(snapshot_copy, pipeline_home)
+    assert "is empty" in msg and FILOSOFI_2021.file in msg
+
+
+def test_only_secret_markers_in_a_column(pipeline_home, snapshot_copy):
+    def all_secret(t):
+        lines = t.splitlines(True)
+        header = lines[0].rstrip("\r\n").split(",")
+        i = header.index("MED21")
+        out = [lines[0]]
+        for l in lines[1:]:
+            cells = l.rstrip("\r\n").split(",")
+            cells[i] = "s"
+            out.append(",".join(cells) + "\n")
+        return "".join(out)
+    _edit(snapshot_copy / FILOSOFI_2021.file, all_secret)
+    msg = _run_with(snapshot_copy, pipeline_home)
+    assert "MED21" in msg and "expect_column_values_to_not_be_null" in msg
+
+
+@pytest.mark.parametrize("dummy", [None])
+def test_rejected_batch_is_kept_and_marked(pipeline_home, snapshot_copy, dummy):
+    _edit(snapshot_copy / FILOSOFI_2021.file, lambda t: t.replace("MED21", "MEDIANE21", 1))
+    _run_with(snapshot_copy, pipeline_home)
+    import duckdb
+
+    with duckdb.connect(str(pipeline_home / "warehouse.duckdb"), read_only=True) as con:
+        status = con.execute("SELECT status FROM audit.raw_batches WHERE dataset = 'insee_filosofi_2021' "
+                             "ORDER BY status_at DESC LIMIT 1").fetchone()[0]
+        raw_cols = [r[0] for r in con.execute("DESCRIBE raw.insee_filosofi_2021").fetchall()]
+        landing_cols = [r[0] for r in con.execute("DESCRIBE landing.insee_filosofi_2021").fetchall()]
+    assert status == "rejected"
+    assert "MED21" in raw_cols and "MEDIANE21" in landing_cols  # raw keeps the last good batch
+    assert list((pipeline_home / "raw" / "insee_filosofi_2021").glob("*.rejected.json"))
