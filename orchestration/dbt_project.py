@@ -14,10 +14,21 @@ dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_D
 dbt_project.prepare_if_dev()
 
 
+def manifest_is_stale() -> bool:
+    manifest = dbt_project.manifest_path
+    if not manifest.exists():
+        return True
+    built = manifest.stat().st_mtime
+    sources = [p for d in ("models", "seeds", "macros", "tests") for p in (DBT_PROJECT_DIR / d).rglob("*") if p.is_file()]
+    sources += [DBT_PROJECT_DIR / "dbt_project.yml", DBT_PROJECT_DIR / "profiles.yml"]
+    return any(p.stat().st_mtime > built for p in sources)
+
+
 def prepare() -> Path:
-    """Run `dbt parse` so that target/manifest.json matches the models on disk."""
+    """Run `dbt parse` when target/manifest.json is missing or older than the project files."""
     from ingest import settings
 
     settings.export_env()
-    dbt_project.preparer.prepare(dbt_project)
+    if manifest_is_stale():
+        dbt_project.preparer.prepare(dbt_project)
     return dbt_project.manifest_path
