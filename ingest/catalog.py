@@ -47,7 +47,7 @@ COMMUNES = Dataset(
     title="Commune reference of the territory (Etalab découpage administratif: codes, names, SIREN, populations)",
     key=("code_insee",),
     required=(
-        "code_insee", "nom", "siren", "departement", "region", "arrondissement", "codes_postaux",
+        "code_insee", "nom", "siren", "departement", "region", "codes_postaux",
         "population_pkg0_8_0_pl2016_src3677855", "population_pkg4_0_0_cog2024a_src7739582",
         "population_pkg4_1_0_cog2024_src8290591",
     ),

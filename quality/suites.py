@@ -10,7 +10,7 @@ from __future__ import annotations
 from ingest.catalog import Dataset
 
 SECRET_MARKERS = ("s", "nd")
-NUMBER_OR_SECRET = r"^(-?[0-9]+(\.[0-9]+)?([eE]-?[0-9]+)?|s|nd)$"
+NUMBER_OR_SECRET = r"^(?:-?[0-9]+(?:\.[0-9]+)?(?:[eE]-?[0-9]+)?|s|nd)$"
 COMMUNE_CODE = r"^[0-9][0-9AB][0-9]{3}$"
 MEDIAN_BOUNDS = (5_000, 100_000)  # € per consumption unit and year: far outside any French commune
 

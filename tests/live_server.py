@@ -1,0 +1,112 @@
+"""A loopback HTTP server (127.0.0.1 only) that replays the public endpoints in their real formats.
+
+Payloads are built from the embedded snapshot's real values, put back into each endpoint's own
+format: geo.api.gouv.fr JSON, Melodi JSON observations, INSEE zips of ';'-separated CSV with
+decimal commas. `faults` makes a path misbehave: "429-once", "500", "truncated", "rename:<a>:<b>".
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import threading
+import zipfile
+from collections import Counter
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlparse
+
+from ingest.live import BULK, POPULATION_COLUMNS
+from ingest.settings import EMBEDDED_DIR
+from ingest.catalog import BY_NAME
+
+SIREN = "200042190"
+
+
+def _communes() -> list[dict]:
+    with open(EMBEDDED_DIR / "communes_caph.csv", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def _insee_zip(dataset: str) -> bytes:
+    """The embedded file as INSEE ships it: ';' separator, decimal commas, zipped."""
+    path, member = BULK[dataset]
+    with open(EMBEDDED_DIR / BY_NAME[dataset].file, encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    for row in rows:
+        writer.writerow([c.replace(".", ",") if c.replace(".", "", 1).lstrip("-").isdigit() else c for c in row])
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(member, out.getvalue().encode("utf-8"))
+    return buf.getvalue()
+
+
+class Replay:
+    def __init__(self):
+        self.communes = _communes()
+        self.faults: dict[str, str] = {}
+        self.hits: Counter = Counter()
+        self.routes = {
+            f"/geo/epcis/{SIREN}": lambda q: {"nom": "CA de la Porte du Hainaut", "code": SIREN,
+                                              "codesDepartements": ["59"], "codesRegions": ["32"]},
+            "/geo/regions/32/departements": lambda q: [{"nom": n, "code": c, "codeRegion": "32"} for c, n in
+                                                       [("02", "Aisne"), ("59", "Nord"), ("60", "Oise"),
+                                                        ("62", "Pas-de-Calais"), ("80", "Somme")]],
+            f"/geo/epcis/{SIREN}/communes": lambda q: [
+                {"nom": c["nom"], "code": c["code_insee"], "siren": c["siren"], "codeDepartement": c["departement"],
+                 "codeRegion": c["region"], "codesPostaux": c["codes_postaux"].split("|"),
+                 "population": int(c["population_pkg6_0_0_cog2026_src8680726"])} for c in self.communes],
+            "/melodi/data/DS_POPULATIONS_REFERENCE": self.melodi_populations,
+        }
+        for ds, (path, _) in BULK.items():
+            self.routes[f"/files/{path}"] = (lambda d: (lambda q: _insee_zip(d)))(ds)
+
+    def melodi_populations(self, query):
+        code = query["GEO"][0].split("-")[-1]
+        commune = next(c for c in self.communes if c["code_insee"] == code)
+        obs = [{"dimensions": {"GEO": f"2025-COM-{code}", "POPREF_MEASURE": "PMUN", "TIME_PERIOD": year},
+                "attributes": {"OBS_STATUS": "A"}, "measures": {"OBS_VALUE_NIVEAU": {"value": float(commune[col])}}}
+               for year, col in POPULATION_COLUMNS.items()]
+        return {"observations": obs, "paging": {"count": len(obs), "isLast": True}}
+
+    def answer(self, path: str, query: dict) -> tuple[int, dict, bytes]:
+        self.hits[path] += 1
+        fault = self.faults.get(path, "")
+        if fault == "500":
+            return 500, {}, b"Internal Server Error"
+        if fault == "429-once" and self.hits[path] == 1:
+            return 429, {"Retry-After": "1"}, b"Too Many Requests"
+        if path not in self.routes:
+            return 404, {}, b"Not Found"
+        payload = self.routes[path](query)
+        body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
+        if fault.startswith("rename:"):
+            _, old, new = fault.split(":")
+            body = body.replace(f'"{old}"'.encode(), f'"{new}"'.encode())
+        headers = {"Content-Type": "application/zip" if isinstance(payload, bytes) else "application/json"}
+        if fault == "truncated":
+            headers["Content-Length"] = str(len(body))
+            return 200, headers, body[: len(body) // 2]
+        return 200, headers, body
+
+
+def serve(replay: Replay):
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            url = urlparse(self.path)
+            status, headers, body = replay.answer(url.path, parse_qs(url.query))
+            self.send_response(status)
+            headers.setdefault("Content-Length", str(len(body)))
+            for k, v in headers.items():
+                self.send_header(k, v)
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
