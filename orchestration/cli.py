@@ -49,16 +49,21 @@ def execute_refresh():
 def summarise(result) -> tuple[bool, list[str]]:
     import dagster as dg
 
-    materialised, checks, failures, failed_checks = Counter(), Counter(), [], []
+    materialised, checks, failures, failed_checks, warnings = Counter(), Counter(), [], [], []
     for event in result.all_events:
         if event.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION:
             materialised[event.asset_key.path[0]] += 1
         elif event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
             ev = event.event_specific_data
-            checks["passed" if ev.passed else "failed"] += 1
-            if not ev.passed:
-                desc = ev.description or ""
-                failed_checks.append(f"{'/'.join(ev.asset_key.path)} [{ev.check_name}]\n{desc}")
+            label = f"{'/'.join(ev.asset_key.path)} [{ev.check_name}]"
+            if ev.passed:
+                checks["passed"] += 1
+            elif ev.severity == dg.AssetCheckSeverity.WARN:
+                checks["warned"] += 1
+                warnings.append(f"WARNING {label}: {ev.description or ''}")
+            else:
+                checks["failed"] += 1
+                failed_checks.append(f"{label}\n{ev.description or ''}")
         elif event.event_type == dg.DagsterEventType.STEP_FAILURE:
             err = event.event_specific_data.error
             cause = err
@@ -69,7 +74,8 @@ def summarise(result) -> tuple[bool, list[str]]:
     lines = [f"Run {result.run_id} {'succeeded' if ok else 'FAILED'}",
              f"  assets materialised: {sum(materialised.values())} "
              f"({', '.join(f'{k}: {v}' for k, v in sorted(materialised.items()))})",
-             f"  checks: {checks['passed']} passed, {checks['failed']} failed"]
+             f"  checks: {checks['passed']} passed, {checks['failed']} failed, {checks['warned']} warnings"]
+    lines += [f"  {w}" for w in warnings]
     if ok:
         lines += _row_counts()
         lines.append(f"  warehouse: {settings.warehouse_path()}")

@@ -7,7 +7,7 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
-from ingest import settings
+from ingest import settings, warehouse
 from orchestration.dbt_project import dbt_project
 from orchestration.resources import DUCKDB_POOL
 
@@ -28,6 +28,36 @@ translator = FolderTranslator(settings=DagsterDbtTranslatorSettings(enable_asset
 @dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, dagster_dbt_translator=translator,
             pool=DUCKDB_POOL)
 def barometre_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-    """`dbt build`: seeds, models and their tests (error severity, so a failing test stops the run)."""
+    """`dbt build`: seeds, models and their tests (error severity, so a failing test stops the run).
+
+    Every test result is also appended to audit.check_results, then a failure stops the run with
+    the failing tests named.
+    """
     settings.export_env()
-    yield from dbt.cli(["build"], context=context).stream()
+    invocation = dbt.cli(["build"], context=context, raise_on_error=False)
+    yield from invocation.stream()
+    failed = record_test_results(context.run_id, invocation.get_artifact("run_results.json"))
+    if not invocation.is_successful():
+        raise dg.Failure(
+            description="dbt build failed: " + ("; ".join(failed[:10]) or invocation.get_error() or "see the dbt logs")
+            + ". What to do: inspect the failing rows with `dbt test --select <test> --store-failures`, fix the model "
+              "or the delivery; marts keep their last good state for models that did not build.",
+        )
+
+
+def record_test_results(run_id: str, run_results: Mapping[str, Any]) -> list[str]:
+    """Append each dbt test result to the audit trail; return the failing ones, described."""
+    from quality.gate import record
+
+    failed = []
+    with warehouse.connect() as con:
+        for r in run_results.get("results", []):
+            if not r["unique_id"].startswith("test.") or r["status"] == "skipped":
+                continue
+            name = r["unique_id"].split(".")[2]
+            passed = r["status"] == "pass"
+            record(con, run_id, "dbt", name, "ERROR", passed, int(r.get("failures") or 0),
+                   [] if passed else [r.get("message")])
+            if not passed:
+                failed.append(f"{name} ({r.get('failures')} failing rows)")
+    return failed

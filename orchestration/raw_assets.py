@@ -71,3 +71,33 @@ def build_raw_asset(ds: Dataset) -> tuple[dg.AssetsDefinition, dg.AssetChecksDef
 def raw_definitions() -> tuple[list, list]:
     built = [build_raw_asset(ds) for ds in DATASETS]
     return [a for a, _ in built], [c for _, c in built]
+
+
+@dg.asset_check(
+    asset=raw_key("insee_comparateur_2025"),
+    name="population_drift",
+    blocking=False,
+    additional_deps=[raw_key("insee_comparateur_2021")],
+    pool=DUCKDB_POOL,
+    description="WARN: a territory commune whose RP2022 population moved more than 20 % from RP2018.",
+)
+def population_drift_check(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
+    from quality import drift, gate
+
+    with warehouse.connect() as con:
+        rows = drift.population_drift(con)
+        gate.record(con, context.op_execution_context.run_id, "insee_comparateur_2025", "population_drift", "WARN",
+                    not rows, len(rows), [list(r) for r in rows[:5]])
+    text = "; ".join(f"{c}: {p18:,.0f} -> {p22:,.0f} ({chg:+.0%})" for c, p18, p22, chg in rows[:5])
+    return dg.AssetCheckResult(
+        passed=not rows,
+        severity=dg.AssetCheckSeverity.WARN,
+        description=(f"{len(rows)} commune(s) moved more than {drift.THRESHOLD:.0%} between RP2018 and RP2022: {text}. "
+                     "Check the delivery against INSEE's published legal populations; the run goes on."
+                     if rows else "No territory commune moved more than 20 % between RP2018 and RP2022."),
+        metadata={"communes_flagged": len(rows), "threshold": drift.THRESHOLD},
+    )
+
+
+def raw_checks_extra() -> list:
+    return [population_drift_check]

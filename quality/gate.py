@@ -90,25 +90,33 @@ def validation_frame(df: pd.DataFrame, dataset: Dataset) -> pd.DataFrame:
 
 
 def _run_suite(frame: pd.DataFrame, dataset: Dataset, members: list[str]) -> tuple[int, list[Failure]]:
+    """Validate with a file-backed GX context, so each run also refreshes the static Data Docs
+    under $BAROMETRE_HOME/quality/gx/uncommitted/data_docs/local_site/."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
     import great_expectations as gx  # slow import (4-8 s): only when a gate runs
+    from great_expectations.checkpoint import UpdateDataDocsAction
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
-    context = gx.get_context(mode="ephemeral")
+    root = settings.home() / "quality"
+    root.mkdir(parents=True, exist_ok=True)
+    context = gx.get_context(mode="file", project_root_dir=str(root))
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    batch_def = (context.data_sources.add_pandas(f"{dataset.name}_source")
-                 .add_dataframe_asset(dataset.name).add_batch_definition_whole_dataframe("whole"))
-    suite = context.suites.add(gx.ExpectationSuite(name=f"raw_{dataset.name}"))
-    for exp in suites.expectations(dataset, members):
-        suite.add_expectation(exp)
-    validation = context.validation_definitions.add(
+    source = context.data_sources.add_or_update_pandas("raw_tables")
+    asset = next((a for a in source.assets if a.name == dataset.name), None) or source.add_dataframe_asset(dataset.name)
+    batch_def = next((b for b in asset.batch_definitions if b.name == "whole"), None) \
+        or asset.add_batch_definition_whole_dataframe("whole")
+    suite = gx.ExpectationSuite(name=f"raw_{dataset.name}", expectations=suites.expectations(dataset, members))
+    suite = context.suites.add_or_update(suite)
+    validation = context.validation_definitions.add_or_update(
         gx.ValidationDefinition(name=f"gate_{dataset.name}", data=batch_def, suite=suite))
-    result = validation.run(
-        batch_parameters={"dataframe": frame},
+    checkpoint = context.checkpoints.add_or_update(gx.Checkpoint(
+        name=f"gate_{dataset.name}", validation_definitions=[validation],
+        actions=[UpdateDataDocsAction(name="data_docs")],
         result_format={"result_format": "COMPLETE", "unexpected_index_column_names": list(dataset.key[:1]),
                        "partial_unexpected_count": MAX_SAMPLE},
-    )
+    ))
+    result = next(iter(checkpoint.run(batch_parameters={"dataframe": frame}).run_results.values()))
     failures = []
     for r in result.results:
         if r.success:
