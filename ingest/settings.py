@@ -6,11 +6,14 @@
 | BAROMETRE_TERRITORY | 200042190 | SIREN of the EPCI the barometer describes |
 | BAROMETRE_SOURCE | embedded | embedded snapshot or live public endpoints |
 | BAROMETRE_SNAPSHOT_DIR | (shipped snapshot) | a delivery in the embedded format to try instead |
+| BAROMETRE_CYCLE_ANCHOR | 2024 | first triennial cycle (the plan took effect in 2024) |
+| BAROMETRE_CYCLE | latest cycle year <= this year | the cycle the barometer describes |
 """
 
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 
 DEFAULT_TERRITORY = "200042190"  # CA de la Porte du Hainaut
@@ -41,6 +44,29 @@ def snapshot_dir() -> Path:
     return Path(custom).resolve() if custom else EMBEDDED_DIR
 
 
+def cycle_anchor() -> int:
+    return int(os.environ.get("BAROMETRE_CYCLE_ANCHOR", "2024"))
+
+
+def is_cycle_year(year: int) -> bool:
+    return year >= cycle_anchor() and (year - cycle_anchor()) % 3 == 0
+
+
+def cycle() -> int:
+    """The cycle to describe: BAROMETRE_CYCLE, else the latest cycle year not after this year."""
+    if os.environ.get("BAROMETRE_CYCLE"):
+        value = int(os.environ["BAROMETRE_CYCLE"])
+        if not is_cycle_year(value):
+            raise ValueError(f"{value} is not a cycle year (cycles are {cycle_anchor()}, {cycle_anchor() + 3}, ...)")
+        return value
+    year = max(date.today().year, cycle_anchor())
+    return year - (year - cycle_anchor()) % 3
+
+
+def published_dir() -> Path:
+    return home() / "published"
+
+
 def warehouse_path() -> Path:
     return home() / "warehouse.duckdb"
 
@@ -63,6 +89,7 @@ def export_env() -> dict[str, str]:
         "BAROMETRE_HOME": str(home()),
         "BAROMETRE_DUCKDB_PATH": str(warehouse_path()),
         "BAROMETRE_TERRITORY": territory(),
+        "BAROMETRE_CYCLE": str(cycle()),
         "DAGSTER_HOME": os.environ.get("DAGSTER_HOME") or str(dagster_home()),
     }
     os.environ.update(values)

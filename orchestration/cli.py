@@ -29,7 +29,11 @@ def _configure(args: argparse.Namespace) -> None:
 
 
 def execute_refresh():
-    """Execute the refresh job in process on the persistent instance (runs show in the UI)."""
+    return execute_job("refresh")
+
+
+def execute_job(name: str, tags: dict | None = None):
+    """Execute a job in process on the persistent instance (runs show in the UI)."""
     import dagster as dg
 
     from orchestration.dbt_project import prepare
@@ -37,10 +41,10 @@ def execute_refresh():
     prepare()
     from orchestration.definitions import defs
 
-    job = defs.resolve_job_def("refresh")
+    job = defs.resolve_job_def(name)
     with dg.DagsterInstance.get() as instance:
         result = job.execute_in_process(
-            instance=instance, raise_on_error=False,
+            instance=instance, raise_on_error=False, tags=tags or {},
             run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
         )
     return result
@@ -114,6 +118,22 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0 if ok else 1
 
 
+def cmd_publish(args: argparse.Namespace) -> int:
+    if args.cycle:
+        os.environ["BAROMETRE_CYCLE"] = str(args.cycle)
+    _configure(args)
+    started = time.monotonic()
+    tags = {"barometre/cycle": str(settings.cycle())}
+    if args.new_revision:
+        tags["barometre/new_revision"] = "1"
+    ok, lines = summarise(execute_job("publish", tags))
+    print("\n".join(lines))
+    if ok:
+        print(f"  published: {settings.published_dir() / 'latest'} -> {os.readlink(settings.published_dir() / 'latest')}")
+    print(f"  wall time: {time.monotonic() - started:.1f} s")
+    return 0 if ok else 1
+
+
 def cmd_ui(args: argparse.Namespace) -> int:
     _configure(args)
     from orchestration.dbt_project import prepare
@@ -135,6 +155,13 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--snapshot-dir", help="a delivery in the embedded format to use instead of the shipped snapshot")
     run.add_argument("--territory", help="EPCI SIREN (default: BAROMETRE_TERRITORY or 200042190)")
     run.set_defaults(func=cmd_run)
+    pub = sub.add_parser("publish", help="refresh with every gate, then publish the triennial barometer")
+    pub.add_argument("--cycle", type=int, help="cycle year (2024, 2027, ...; default: the latest one)")
+    pub.add_argument("--new-revision", action="store_true",
+                     help="publish a cycle that is already published as a new revision (<cycle>-rN)")
+    pub.add_argument("--source", choices=["embedded", "live"], help="embedded snapshot (default) or live endpoints")
+    pub.add_argument("--snapshot-dir", help="a delivery in the embedded format to use instead of the shipped snapshot")
+    pub.set_defaults(func=cmd_publish)
     ui = sub.add_parser("ui", help="start the Dagster UI (dagster dev) on the barometer's instance")
     ui.add_argument("--host", default="127.0.0.1")
     ui.add_argument("--port", type=int, default=3000)

@@ -45,6 +45,17 @@ def barometre_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource)
         )
 
 
+def failing_rows(con, relation: str | None, limit: int = 3) -> list[dict]:
+    """A few rows that failed a dbt test, from its store_failures table (empty if there is none)."""
+    if not relation:
+        return []
+    try:
+        df = con.execute(f"SELECT * FROM {relation.split('.', 1)[1]} LIMIT {limit}").df()
+    except Exception:  # noqa: BLE001 - an error test (compile or runtime) stores no rows
+        return []
+    return df.astype(str).to_dict("records")
+
+
 def record_test_results(run_id: str, run_results: Mapping[str, Any]) -> list[str]:
     """Append each dbt test result to the audit trail; return the failing ones, described."""
     from quality.gate import record
@@ -56,8 +67,9 @@ def record_test_results(run_id: str, run_results: Mapping[str, Any]) -> list[str
                 continue
             name = r["unique_id"].split(".")[2]
             passed = r["status"] == "pass"
+            sample = [] if passed else failing_rows(con, r.get("relation_name"))
             record(con, run_id, "dbt", name, "ERROR", passed, int(r.get("failures") or 0),
-                   [] if passed else [r.get("message")])
+                   [] if passed else [r.get("message"), *sample])
             if not passed:
-                failed.append(f"{name} ({r.get('failures')} failing rows)")
+                failed.append(f"{name} ({r.get('failures')} failing rows{', e.g. ' + str(sample) if sample else ''})")
     return failed

@@ -6,15 +6,16 @@ from dagster_dbt import DbtCliResource
 from orchestration.dbt_assets import barometre_dbt_assets
 from orchestration.dbt_project import dbt_project
 from orchestration.exports import analyst_exports
-from orchestration.jobs import refresh_job, schedules
+from orchestration.jobs import jobs, schedules
+from orchestration.publication_assets import barometer_publication, previous_barometer
 from orchestration.raw_assets import raw_checks_extra, raw_definitions
 
 raw_assets, raw_checks = raw_definitions()
 
 defs = dg.Definitions(
-    assets=[*raw_assets, barometre_dbt_assets, analyst_exports],
+    assets=[*raw_assets, previous_barometer, barometre_dbt_assets, analyst_exports, barometer_publication],
     asset_checks=[*raw_checks, *raw_checks_extra()],
-    jobs=[refresh_job],
+    jobs=jobs,
     schedules=schedules,
     resources={"dbt": DbtCliResource(project_dir=dbt_project)},
     executor=dg.in_process_executor,

@@ -16,7 +16,7 @@ from ingest import settings, warehouse
 from orchestration.dbt_assets import barometre_dbt_assets
 from orchestration.resources import DUCKDB_POOL
 
-MARTS = ("dim_commune", "dim_indicator", "fct_indicator_value", "engagement_1", "engagement_3")
+MARTS = ("dim_commune", "dim_indicator", "fct_indicator_value", "engagement_1", "engagement_3", "barometer")
 
 
 def write_exports(target: Path) -> dict[str, int]:
@@ -25,9 +25,6 @@ def write_exports(target: Path) -> dict[str, int]:
     tmp = Path(tempfile.mkdtemp(prefix=".exports-", dir=target.parent))
     counts = {}
     with warehouse.connect() as con:
-        con.execute("CREATE TABLE IF NOT EXISTS audit.check_results (run_id VARCHAR, checked_at TIMESTAMP, "
-                    "asset VARCHAR, check_name VARCHAR, severity VARCHAR, passed BOOLEAN, failing_count BIGINT, "
-                    "sample VARCHAR)")
         for table in (*(f"marts.{m}" for m in MARTS), "audit.check_results"):
             name = table.split(".")[1]
             con.execute(f"COPY (SELECT * FROM {table}) TO '{tmp / name}.parquet' (FORMAT parquet)")

@@ -173,3 +173,44 @@ def test_population_jump_warns_without_blocking(tmp_path, monkeypatch, snapshot_
     text = "\n".join(lines)
     assert ok, text
     assert "1 warnings" in text and "59172: 19,933 -> 32,995 (+66%)" in text
+
+
+
+PANEL_HEADER = "cycle,criterion_id,impacts_imputables_pdt,acquis_consolides,difficultes_retards_echecs,objectifs_amelioration\n"
+
+
+def _build_panel(tmp_path, rows: str):
+    """dbt build of the panel seed in a copy of the project, with the panel's rows replaced."""
+    import shutil
+    import subprocess
+    import sys
+
+    from orchestration.dbt_project import DBT_PROJECT_DIR
+
+    project = tmp_path / "dbt_project"
+    shutil.copytree(DBT_PROJECT_DIR, project, ignore=shutil.ignore_patterns("target", "logs"))
+    (project / "seeds" / "panel_grid.csv").write_text(PANEL_HEADER + rows, encoding="utf-8")
+    env = {**os.environ, "BAROMETRE_DUCKDB_PATH": str(tmp_path / "panel.duckdb")}
+    return subprocess.run([sys.executable, "-m", "dbt.cli.main", "build", "--select", "panel_grid criteria",
+                           "--project-dir", str(project), "--profiles-dir", str(project)],
+                          env=env, capture_output=True, text=True)
+
+
+def test_panel_grid_with_unknown_criterion_is_refused(tmp_path):
+    """The panel's seed is validated by dbt: an unknown criterion stops the build, the row is kept to show."""
+    import duckdb
+
+    result = _build_panel(tmp_path, "2024,CDV9,Nouvelle maison de santé,,,\n")
+    assert result.returncode == 1
+    assert "relationships_panel_grid_criterion_id" in result.stdout and "FAIL 1" in result.stdout
+    with duckdb.connect(str(tmp_path / "panel.duckdb"), read_only=True) as con:
+        table = con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'dbt_test__audit' "
+                            "AND table_name LIKE 'relationships_panel_grid%'").fetchone()[0]
+        failing = con.execute(f'SELECT * FROM dbt_test__audit."{table}"').fetchall()
+    assert failing[0][0] == "CDV9"
+
+
+def test_panel_grid_malformed_row_is_refused(tmp_path):
+    result = _build_panel(tmp_path, "2024,CDV1,trop,de,champs,ici,et,encore\n")
+    assert result.returncode != 0
+    assert "Row 1 has 8 values, but Table only has 6 columns" in result.stdout

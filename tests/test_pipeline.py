@@ -100,9 +100,13 @@ def test_exports_manifest_and_audit(pipeline_home, con):
         meta = json.loads(m.read_text())
         data = m.parent / meta["file"]
         assert hashlib.sha256(data.read_bytes()).hexdigest() == meta["sha256"]
-    audit = con.execute("SELECT count(DISTINCT asset), bool_and(passed) FROM audit.check_results WHERE run_id = "
-                        "(SELECT run_id FROM audit.check_results ORDER BY checked_at LIMIT 1)").fetchone()
-    assert audit == (8, True)
+    first_run = "(SELECT run_id FROM audit.check_results ORDER BY checked_at LIMIT 1)"
+    gates = con.execute("SELECT count(DISTINCT asset), bool_and(passed) FROM audit.check_results WHERE check_name = "
+                        f"'gx_gate' AND run_id = {first_run}").fetchone()
+    assert gates == (8, True)
+    dbt_tests = con.execute("SELECT count(*), bool_and(passed) FROM audit.check_results WHERE asset = 'dbt' "
+                            f"AND run_id = {first_run}").fetchone()
+    assert dbt_tests[0] >= 60 and dbt_tests[1]
 
 
 def test_rerun_with_same_input_duplicates_nothing(pipeline_home):

@@ -25,7 +25,7 @@ ranked as (
 )
 select
     commune_code,
-    round(avg(need_rank) * 100, 1) as catch_up_score,
+    round(cast(avg(cast(need_rank as decimal(18, 12))) as double) * 100, 1) as catch_up_score,
     count(*) as score_indicator_count
 from ranked
 group by commune_code

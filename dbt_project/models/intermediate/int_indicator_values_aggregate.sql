@@ -25,8 +25,10 @@ sums as (
         s.territory_code,
         i.indicator_id,
         i.year,
-        sum(i.numerator) filter (where i.numerator is not null and (cat.kind = 'count' or i.denominator is not null)) as numerator,
-        sum(i.denominator) filter (where i.numerator is not null and i.denominator is not null) as denominator,
+        -- Summed as DECIMAL: exact, so the result does not depend on the order DuckDB's threads add rows
+        -- (a published barometer must be byte-identical for the same inputs).
+        cast(sum(cast(i.numerator as decimal(38, 10))) filter (where i.numerator is not null and (cat.kind = 'count' or i.denominator is not null)) as double) as numerator,
+        cast(sum(cast(i.denominator as decimal(38, 10))) filter (where i.numerator is not null and i.denominator is not null) as double) as denominator,
         any_value(i.period_years) as period_years,
         count(*) filter (where i.numerator is not null and (cat.kind = 'count' or i.denominator is not null)) as communes_covered,
         count(*) as communes_expected,

@@ -1,0 +1,122 @@
+-- The barometer behind the panel's grille de positionnement: one row per cycle, criterion and
+-- indicator, for the EPCI. A criterion without an indicator is still listed, for the panel.
+--  * T: the latest EPCI value at or before the cycle year.
+--  * T-1: the previous published cycle's value when one exists, else the previous data vintage.
+--    INSEE's rule: census figures less than 5 years apart are not compared (RP2022 vs RP2018 is not).
+--  * direction: better or worse given the indicator's polarity.
+{% set cycle = var('cycle') | int %}
+with cat as (select * from {{ ref('indicator_catalogue') }}),
+crit as (select * from {{ ref('criteria') }}),
+f as (select * from {{ ref('fct_indicator_value') }} where value is not null),
+epci as (select * from f where territory_level = 'epci'),
+t as (
+    select e.indicator_id, e.year, e.value
+    from epci e
+    where e.year <= {{ cycle }}
+    qualify row_number() over (partition by e.indicator_id order by e.year desc) = 1
+),
+prev_data as (
+    select e.indicator_id, e.year, e.value
+    from epci e
+    join t on t.indicator_id = e.indicator_id
+    join cat on cat.indicator_id = e.indicator_id
+    where e.year <= t.year - case when cat.vintage_rule = 'census' then 5 else 1 end
+    qualify row_number() over (partition by e.indicator_id order by e.year desc) = 1
+),
+prev_pub as (
+    select indicator_id, cycle as previous_cycle, annee_t as year, valeur_t as value
+    from {{ source('raw', 'previous_barometer') }}
+    where cycle < {{ cycle }} and valeur_t is not null
+    qualify row_number() over (partition by indicator_id order by cycle desc) = 1
+),
+t1 as (
+    select
+        t.indicator_id,
+        coalesce(p.year, d.year) as year,
+        coalesce(p.value, d.value) as value,
+        case when p.indicator_id is not null then 'baromètre publié ' || p.previous_cycle
+             when d.indicator_id is not null then 'millésime précédent' end as t1_source
+    from t
+    left join prev_pub p on p.indicator_id = t.indicator_id and p.year < t.year
+    left join prev_data d on d.indicator_id = t.indicator_id
+),
+cmp as (
+    select territory_level, indicator_id, year, value, basis,
+           row_number() over (partition by territory_level, indicator_id, year
+                              order by case basis when 'computed' then 0 else 1 end) as pick
+    from f where territory_level in ('departement', 'region', 'france')
+),
+ind as (
+    select
+        cat.indicator_id, cat.label_fr, cat.unit, cast(cat.polarity as integer) as polarity, cat.vintage_rule,
+        cat.kind, unnest(string_split(cat.criterion_id, ';')) as criterion_id
+    from cat where cat.criterion_id is not null
+),
+rows as (
+    select crit.criterion_id, crit.label_fr as criterion_label, crit.engagements, crit.volet, ind.*
+    from crit left join ind using (criterion_id)
+)
+select
+    {{ cycle }} as cycle,
+    coalesce(nullif(split_part(r.engagements, ';', 1), ''), 'Transversal') as engagement,
+    r.engagements,
+    r.volet,
+    r.criterion_id,
+    r.criterion_label,
+    r.indicator_id,
+    r.label_fr as indicator_label,
+    r.unit,
+    r.polarity,
+    t.year as annee_t,
+    t.value as valeur_t,
+    t1.year as annee_t1,
+    t1.value as valeur_t1,
+    t1.t1_source as source_t1,
+    case when t1.year is null then null
+         when r.vintage_rule = 'census' then t.year - t1.year >= 5
+         else true end as comparable,
+    case when t1.year is not null and (r.vintage_rule != 'census' or t.year - t1.year >= 5)
+         then t.value - t1.value end as evolution,
+    case
+        when r.indicator_id is null then 'à renseigner par le panel'
+        when t.value is null then 'non disponible'
+        when t1.value is null then 'pas de millésime comparable'
+        when r.polarity = 0 then 'sans polarité'
+        when t.value = t1.value then 'stable'
+        when (t.value - t1.value) * r.polarity > 0 then 'amélioration'
+        else 'dégradation'
+    end as tendance,
+    d.value as valeur_departement,
+    g.value as valeur_region,
+    fr.value as valeur_france,
+    fr.basis as base_france,
+    tg.label_fr as cible,
+    tg.target_value as valeur_cible,
+    tg.target_year as annee_cible,
+    case when tg.target_unit = r.unit then t.value - tg.target_value end as ecart_cible,
+    case
+        when r.indicator_id is null then 'à renseigner par le panel'
+        when t.value is null then 'indicateur sans valeur à l''échelle de l''EPCI'
+        else 'indicateur'
+    end as couverture,
+    case
+        when r.indicator_id is null then 'Aucune source statistique ouverte identifiée : appréciation du panel.'
+        when t.value is null and r.kind = 'median' then 'Médiane non agrégeable depuis les communes et non publiée pour l''EPCI dans l''instantané.'
+        when t.value is null and r.kind = 'direct' then 'Taux publié sans effectifs : non agrégeable à l''EPCI ; voir les valeurs communales.'
+        when t.value is null then 'Aucune valeur disponible pour l''EPCI.'
+        when t1.year is not null and r.vintage_rule = 'census' and t.year - t1.year < 5
+            then 'Recensements distants de moins de 5 ans : l''INSEE déconseille la comparaison.'
+    end as note,
+    p.impacts_imputables_pdt,
+    p.acquis_consolides,
+    p.difficultes_retards_echecs,
+    p.objectifs_amelioration
+from rows r
+left join t on t.indicator_id = r.indicator_id
+left join t1 on t1.indicator_id = r.indicator_id
+left join cmp d on d.territory_level = 'departement' and d.indicator_id = r.indicator_id and d.year = t.year and d.pick = 1
+left join cmp g on g.territory_level = 'region' and g.indicator_id = r.indicator_id and g.year = t.year and g.pick = 1
+left join cmp fr on fr.territory_level = 'france' and fr.indicator_id = r.indicator_id and fr.year = t.year and fr.pick = 1
+left join {{ ref('targets') }} tg on tg.indicator_id = r.indicator_id
+left join {{ ref('panel_grid') }} p on p.cycle = {{ cycle }} and p.criterion_id = r.criterion_id
+order by r.criterion_id, r.indicator_id

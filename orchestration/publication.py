@@ -1,0 +1,180 @@
+"""Triennial publication of the barometer, write-audit-publish.
+
+1. write barometer.parquet, barometer.csv, report.html and manifest.json into a hidden staging
+   folder beside the publications;
+2. audit it: re-read both tables, compare schema, row counts and checksums;
+3. rename it atomically to published/<cycle>/ and repoint published/latest atomically.
+
+A published cycle is never overwritten. Publishing a cycle again is refused with a message,
+unless a new revision is asked for (`--new-revision`): it lands as published/<cycle>-r2/, -r3/...
+The Parquet and CSV files are byte-identical for the same inputs (sorted rows, no timestamps).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+import duckdb
+import pandas as pd
+
+from ingest import settings, warehouse
+
+CSV_NAME, PARQUET_NAME, REPORT_NAME, MANIFEST_NAME = "barometer.csv", "barometer.parquet", "report.html", "manifest.json"
+FOLDER = re.compile(r"^(\d{4})(?:-r(\d+))?$")
+
+
+class PublicationError(Exception):
+    pass
+
+
+def published_cycles() -> dict[int, list[Path]]:
+    """Published folders by cycle, revisions in order."""
+    out: dict[int, list[tuple[int, Path]]] = {}
+    root = settings.published_dir()
+    if root.exists():
+        for p in root.iterdir():
+            m = FOLDER.match(p.name)
+            if m and p.is_dir() and not p.is_symlink():
+                out.setdefault(int(m.group(1)), []).append((int(m.group(2) or 1), p))
+    return {c: [p for _, p in sorted(v)] for c, v in out.items()}
+
+
+def previous_publication(cycle: int) -> Path | None:
+    """The latest revision of the latest cycle published before `cycle`."""
+    earlier = {c: v for c, v in published_cycles().items() if c < cycle}
+    return earlier[max(earlier)][-1] if earlier else None
+
+
+def load_previous_barometer(con: duckdb.DuckDBPyConnection, cycle: int) -> Path | None:
+    """raw.previous_barometer: the previous cycle's published barometer, or an empty table."""
+    previous = previous_publication(cycle)
+    con.execute("CREATE SCHEMA IF NOT EXISTS raw")
+    if previous is None:
+        con.execute("CREATE OR REPLACE TABLE raw.previous_barometer (cycle INTEGER, indicator_id VARCHAR, "
+                    "annee_t INTEGER, valeur_t DOUBLE)")
+    else:
+        con.execute("CREATE OR REPLACE TABLE raw.previous_barometer AS SELECT cycle, indicator_id, annee_t, valeur_t "
+                    "FROM read_parquet(?)", [str(previous / PARQUET_NAME)])
+    return previous
+
+
+def code_version() -> str:
+    try:
+        return subprocess.run(["git", "describe", "--always", "--dirty"], cwd=settings.PROJECT_ROOT, text=True,
+                              capture_output=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        from importlib.metadata import version
+
+        return version("barometre-porte-du-hainaut")
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def write_csv_fr(df: pd.DataFrame, path: Path) -> None:
+    """UTF-8 with BOM, ';' separator, decimal comma: what French Excel opens as is."""
+    df.to_csv(path, sep=";", decimal=",", index=False, encoding="utf-8-sig", lineterminator="\r\n")
+
+
+def target_folder(cycle: int, new_revision: bool) -> Path:
+    existing = published_cycles().get(cycle, [])
+    if existing and not new_revision:
+        raise PublicationError(
+            f"Cycle {cycle} is already published in {existing[-1]}; a publication is never overwritten. "
+            f"To publish corrected figures, run `barometre publish --cycle {cycle} --new-revision`.")
+    name = f"{cycle}" if not existing else f"{cycle}-r{len(existing) + 1}"
+    return settings.published_dir() / name
+
+
+def publish(cycle: int, run_id: str, new_revision: bool = False,
+            after_write: Callable[[Path], None] | None = None) -> tuple[Path, dict]:
+    """Write, audit and publish the barometer of `cycle` from the warehouse's marts."""
+    from orchestration import report
+
+    target = target_folder(cycle, new_revision)
+    root = settings.published_dir()
+    root.mkdir(parents=True, exist_ok=True)
+    for stale in root.glob(".staging-*"):  # left by a run killed mid-publication: never published
+        shutil.rmtree(stale, ignore_errors=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".staging-{cycle}-", dir=root))
+    staging.chmod(0o755)  # mkdtemp makes it private; a publication is meant to be read
+    try:
+        with warehouse.connect() as con:
+            barometer = con.execute("SELECT * FROM marts.barometer WHERE cycle = ? ORDER BY criterion_id, "
+                                    "indicator_id NULLS FIRST", [cycle]).df()
+            if barometer.empty:
+                raise PublicationError(f"marts.barometer has no row for cycle {cycle}: run the refresh first.")
+            con.execute(f"COPY (SELECT * FROM marts.barometer WHERE cycle = {cycle} ORDER BY criterion_id, "
+                        f"indicator_id NULLS FIRST) TO '{staging / PARQUET_NAME}' (FORMAT parquet)")
+            context = report.gather(con, cycle)
+            inputs = con.execute("SELECT dataset, sha256, origin FROM audit.raw_batches WHERE status = 'promoted' "
+                                 "ORDER BY dataset").fetchall()
+            gates = con.execute("SELECT asset, check_name, severity, passed, failing_count FROM audit.check_results "
+                                "WHERE run_id = ? ORDER BY asset, check_name", [run_id]).fetchall()
+        write_csv_fr(barometer, staging / CSV_NAME)
+        (staging / REPORT_NAME).write_text(report.render(context), encoding="utf-8")
+        manifest = {
+            "cycle": cycle,
+            "folder": target.name,
+            "territory": settings.territory(),
+            "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "code_version": code_version(),
+            "run_id": run_id,
+            "inputs": [{"dataset": d, "sha256": s, "origin": o} for d, s, o in inputs],
+            "gates": {"total": len(gates), "passed": sum(1 for g in gates if g[3]),
+                      "failed_errors": [f"{a}:{c}" for a, c, sev, ok, _ in gates if not ok and sev == "ERROR"],
+                      "warnings": [f"{a}:{c}" for a, c, sev, ok, _ in gates if not ok and sev == "WARN"]},
+            "row_counts": {"barometer": len(barometer)},
+            "files": {n: sha256(staging / n) for n in (PARQUET_NAME, CSV_NAME, REPORT_NAME)},
+            "previous_publication": context["previous"],
+        }
+        if manifest["gates"]["failed_errors"]:
+            raise PublicationError(f"gates failed in run {run_id}: {manifest['gates']['failed_errors']}")
+        (staging / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        audit(staging, barometer)
+        if after_write:
+            after_write(staging)
+        os.rename(staging, target)  # atomic on one filesystem: the cycle folder is whole or absent
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    point_latest(target)
+    return target, manifest
+
+
+def audit(folder: Path, expected: pd.DataFrame) -> None:
+    """Re-read what was written: schema, row counts and checksums must match."""
+    manifest = json.loads((folder / MANIFEST_NAME).read_text(encoding="utf-8"))
+    for name, digest in manifest["files"].items():
+        if sha256(folder / name) != digest:
+            raise PublicationError(f"{name} changed after it was written")
+    parquet = pd.read_parquet(folder / PARQUET_NAME)
+    csv = pd.read_csv(folder / CSV_NAME, sep=";", decimal=",", encoding="utf-8-sig", dtype=str)
+    for label, df in (("parquet", parquet), ("csv", csv)):
+        if list(df.columns) != list(expected.columns):
+            raise PublicationError(f"{label} columns differ from marts.barometer")
+        if len(df) != len(expected):
+            raise PublicationError(f"{label} has {len(df)} rows, marts.barometer {len(expected)}")
+    html = (folder / REPORT_NAME).read_text(encoding="utf-8")
+    if "<svg" not in html or re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", html):
+        raise PublicationError("report.html must embed its charts and reference nothing on the network")
+
+
+def point_latest(target: Path) -> None:
+    """Repoint published/latest at `target` atomically (a symlink renamed over the old one)."""
+    link = target.parent / "latest"
+    tmp = target.parent / f".latest-{os.getpid()}"
+    if tmp.is_symlink() or tmp.exists():
+        tmp.unlink()
+    os.symlink(target.name, tmp)
+    os.replace(tmp, link)

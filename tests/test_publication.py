@@ -1,0 +1,169 @@
+"""Triennial publication: write-audit-publish, never overwritten, reproducible, readable offline."""
+
+import hashlib
+import multiprocessing
+import os
+import signal
+from datetime import datetime
+from html.parser import HTMLParser
+
+import dagster as dg
+import pandas as pd
+import pytest
+
+from ingest import settings
+
+
+def fingerprint(folder):
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory):
+    """A home where `barometre publish` ran once for cycle 2024."""
+    home = tmp_path_factory.mktemp("publication_home")
+    saved = {k: os.environ.get(k) for k in ("BAROMETRE_HOME", "DAGSTER_HOME", "BAROMETRE_CYCLE")}
+    os.environ["BAROMETRE_HOME"] = str(home)
+    os.environ["BAROMETRE_CYCLE"] = "2024"
+    os.environ.pop("DAGSTER_HOME", None)
+    from orchestration.cli import main
+
+    assert main(["publish", "--cycle", "2024"]) == 0
+    yield home
+    for k, v in saved.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
+
+
+def test_published_folder_content(published):
+    folder = published / "published" / "2024"
+    assert sorted(p.name for p in folder.iterdir()) == ["barometer.csv", "barometer.parquet", "manifest.json",
+                                                        "report.html"]
+    assert os.readlink(published / "published" / "latest") == "2024"
+    import json
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["cycle"] == 2024 and manifest["gates"]["failed_errors"] == []
+    assert manifest["gates"]["passed"] >= 70 and len(manifest["inputs"]) == 8
+    assert manifest["files"]["barometer.csv"] == hashlib.sha256((folder / "barometer.csv").read_bytes()).hexdigest()
+    assert manifest["row_counts"]["barometer"] == len(pd.read_parquet(folder / "barometer.parquet"))
+
+
+def test_csv_is_for_french_excel(published):
+    raw = (published / "published" / "2024" / "barometer.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM
+    df = pd.read_csv(published / "published" / "2024" / "barometer.csv", sep=";", decimal=",", encoding="utf-8-sig")
+    assert list(df.columns[:7]) == ["cycle", "engagement", "engagements", "volet", "criterion_id", "criterion_label",
+                                    "indicator_id"]
+    row = df[df.indicator_id == "taux_chomage_15_64"].iloc[0]
+    assert row.valeur_t == pytest.approx(17.65, abs=0.01) and row.annee_t == 2022
+    text = raw.decode("utf-8-sig")
+    assert ";17,6" in text  # decimal comma, not dot
+    # Every criterion is listed, those without indicator marked for the panel.
+    criteria = pd.read_csv(settings.PROJECT_ROOT / "dbt_project" / "seeds" / "criteria.csv")
+    assert set(df.criterion_id) == set(criteria.criterion_id)
+    assert (df[df.indicator_id.isna()].tendance == "à renseigner par le panel").all()
+    # RP2022 is not compared with RP2018 (less than 5 years apart).
+    assert pd.isna(row.evolution) and pd.isna(row.valeur_t1)
+    jobs = df[df.indicator_id == "emplois_au_lieu_de_travail"].iloc[0]
+    assert jobs.annee_t1 == 2016 and jobs.tendance == "amélioration"
+
+
+class _Checker(HTMLParser):
+    VOID = {"meta", "br", "link", "img", "input", "hr", "rect", "line", "path"}
+
+    def __init__(self):
+        super().__init__()
+        self.stack, self.errors, self.paths, self.svgs = [], [], 0, []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "path":
+            self.paths += 1
+        if tag == "svg":
+            self.svgs.append(dict(attrs).get("class"))
+        if tag not in self.VOID:
+            self.stack.append(tag)
+
+    def handle_startendtag(self, tag, attrs):
+        if tag == "path":
+            self.paths += 1
+
+    def handle_endtag(self, tag):
+        if tag in self.VOID:
+            return
+        if not self.stack or self.stack[-1] != tag:
+            self.errors.append(f"unexpected </{tag}> (open: {self.stack[-3:]})")
+        else:
+            self.stack.pop()
+
+
+def test_report_is_valid_self_contained_html(published):
+    html = (published / "published" / "2024" / "report.html").read_text(encoding="utf-8")
+    checker = _Checker()
+    checker.feed(html)
+    assert checker.errors == [] and checker.stack == []
+    assert html.startswith("<!DOCTYPE html>") and '<html lang="fr">' in html
+    assert "Grille de positionnement" in html and "Impacts imputables au PDT" in html
+    assert "carte" in checker.svgs and checker.paths == 47  # one outline per commune
+    assert "communes" in checker.svgs and "tt1" in checker.svgs
+    import re
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)
+    assert "<script" not in html and "@import" not in html and "url(" not in html
+
+
+def test_a_cycle_is_never_overwritten_and_revisions_are_reproducible(published):
+    from orchestration.cli import main
+
+    first = published / "published" / "2024"
+    before = fingerprint(first)
+    assert main(["publish", "--cycle", "2024"]) == 1  # refused: already published
+    assert fingerprint(first) == before
+    assert main(["publish", "--cycle", "2024", "--new-revision"]) == 0
+    second = published / "published" / "2024-r2"
+    assert fingerprint(first) == before
+    assert os.readlink(published / "published" / "latest") == "2024-r2"
+    for name in ("barometer.parquet", "barometer.csv"):  # same inputs, byte-identical outputs
+        assert (first / name).read_bytes() == (second / name).read_bytes()
+
+
+def test_gate_failure_publishes_nothing(published, tmp_path):
+    import shutil
+    from orchestration.cli import main
+
+    delivery = tmp_path / "delivery"
+    shutil.copytree(settings.EMBEDDED_DIR, delivery)
+    (delivery / "filosofi_2021_communes_hdf.csv").chmod(0o644)
+    (delivery / "filosofi_2021_communes_hdf.csv").write_text("CODGEO,MED21\n59172,14890\n", encoding="utf-8")
+    before = fingerprint(published / "published")
+    assert main(["publish", "--cycle", "2024", "--new-revision", "--snapshot-dir", str(delivery)]) == 1
+    os.environ.pop("BAROMETRE_SNAPSHOT_DIR", None)
+    assert fingerprint(published / "published") == before
+
+
+def _publish_and_die(home):
+    os.environ["BAROMETRE_HOME"] = home
+    from orchestration.publication import publish
+
+    publish(2024, "killed-run", new_revision=True, after_write=lambda staging: os.kill(os.getpid(), signal.SIGKILL))
+
+
+def test_killed_mid_publication_leaves_no_partial_cycle(published):
+    before = sorted(p.name for p in (published / "published").iterdir() if not p.name.startswith("."))
+    child = multiprocessing.get_context("spawn").Process(target=_publish_and_die, args=(str(published),))
+    child.start()
+    child.join(120)
+    assert child.exitcode == -signal.SIGKILL
+    after = sorted(p.name for p in (published / "published").iterdir() if not p.name.startswith("."))
+    assert after == before  # no 2024-r3, latest unchanged
+    assert list((published / "published").glob(".staging-*"))  # the half-written folder stayed hidden
+
+
+def test_triennial_schedule_skips_other_years():
+    from orchestration.jobs import triennial_publication
+
+    skipped = triennial_publication(dg.build_schedule_context(scheduled_execution_time=datetime(2025, 9, 15)))
+    assert isinstance(skipped, dg.SkipReason) and "2025 is not a cycle year" in skipped.skip_message
+    request = triennial_publication(dg.build_schedule_context(scheduled_execution_time=datetime(2027, 9, 15)))
+    assert isinstance(request, dg.RunRequest) and request.tags["barometre/cycle"] == "2027"
