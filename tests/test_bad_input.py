@@ -213,4 +213,5 @@ def test_panel_grid_with_unknown_criterion_is_refused(tmp_path):
 def test_panel_grid_malformed_row_is_refused(tmp_path):
     result = _build_panel(tmp_path, "2024,CDV1,trop,de,champs,ici,et,encore\n")
     assert result.returncode != 0
-    assert "Row 1 has 8 values, but Table only has 6 columns" in result.stdout
+    assert "Compilation Error in seed panel_grid" in result.stdout
+    assert "has 8 values, but Table only has 6 columns" in result.stdout
