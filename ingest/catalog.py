@@ -26,6 +26,7 @@ class Dataset:
     medians: tuple[str, ...] = ()  # euro medians: plausible bounds
     min_rows: int = 1
     deps: tuple[str, ...] = field(default=())  # datasets whose check must pass first
+    covers_territory: bool = True  # False: the source holds only some communes (e.g. 2,000+ inhabitants)
 
 
 GEOGRAPHY = Dataset(
@@ -157,9 +158,50 @@ AGGREGATES_2018 = Dataset(
     min_rows=5,
 )
 
+HMD_MX = Dataset(
+    name="hmd_france_mx",
+    family="idh4_inputs",
+    file="hmd_france_total_mx_1x1_2000_2021.csv",
+    vintage="2000-2021",
+    title="Human Mortality Database, France total population: central death rates m(x) by single age and sex",
+    key=("year", "age", "sex"),
+    required=("year", "age", "sex", "value"),
+    non_negative=("value", "age", "year"),
+    min_rows=1000,
+)
+
+POP_AGE_FRANCE = Dataset(
+    name="insee_pop_age_france",
+    family="idh4_inputs",
+    file="insee_estim_pop_age_quinquennal_france_hdf_2018_2021.csv",
+    vintage="1 January 2018-2021",
+    title="INSEE population estimates by five-year age group: France and Hauts-de-France départements",
+    key=("year", "geo_code", "sex"),
+    required=("year", "geo_code", "sex", "pop_0_4", "pop_90_94", "pop_95P", "pop_total"),
+    positive=("pop_total", "pop_0_4", "pop_95P"),
+    min_rows=24,
+)
+
+DIPLOMAS_2018 = Dataset(
+    name="insee_diplomas_rp2018",
+    family="idh4_inputs",
+    file="rp2018_communes_2000plus_hdf_questionr.csv",
+    vintage="RP2018",
+    title="INSEE RP2018 diplomas of the non-schooled population aged 15+, Hauts-de-France communes of 2,000+ "
+          "inhabitants (R package questionr)",
+    key=("code_insee",),
+    required=("code_insee", "pop_tot", "pop_non_scol_15p", "pop_dipl_aucun", "dipl_aucun"),
+    commune_key="code_insee",
+    rates=("dipl_aucun", "dipl_bepc"),
+    positive=("pop_tot", "pop_non_scol_15p"),
+    covers_territory=False,
+    min_rows=100,
+    deps=("geo_appartenance_2022",),
+)
+
 DATASETS: tuple[Dataset, ...] = (
     GEOGRAPHY, COMMUNES, COMPARATEUR_2025, COMPARATEUR_2021, DOSSIER_COMPLET_2025, FILOSOFI_2021,
-    PUBLISHED, AGGREGATES_2018,
+    PUBLISHED, AGGREGATES_2018, HMD_MX, POP_AGE_FRANCE, DIPLOMAS_2018,
 )
 
 BY_NAME = {d.name: d for d in DATASETS}

@@ -25,6 +25,7 @@ def expectations(dataset: Dataset, members: list[str] | None) -> list:
 
     E = gx.expectations
     out: list = [E.ExpectColumnToExist(column=c) for c in dataset.required]
+    members = members if dataset.covers_territory else None
     out.append(E.ExpectTableRowCountToBeBetween(min_value=max(dataset.min_rows, len(members or ())), max_value=None))
     if len(dataset.key) == 1:
         out += [E.ExpectColumnValuesToNotBeNull(column=dataset.key[0]),

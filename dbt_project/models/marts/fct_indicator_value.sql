@@ -4,3 +4,5 @@ union all
 select * from {{ ref('int_indicator_values_aggregate') }}
 union all
 select * from {{ ref('int_indicator_values_reference') }}
+union all
+select * from {{ ref('int_indicator_values_idh4') }}

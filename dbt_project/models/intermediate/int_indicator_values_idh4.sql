@@ -1,0 +1,29 @@
+-- IDH-4, its sub-indices and the ICM in the long fact table, for the territory's communes and the
+-- aggregates; the year is the income vintage (Filosofi). Fixed bounds (reference vintage Filosofi
+-- 2019), so that the barometer compares T and T-1 on the same scale; marts.idh4 has both methods.
+with i as (select * from {{ ref('idh4') }} where bounds_method = 'fixed'),
+long as (
+    select territory_level, territory_code, 'idh4' as indicator_id, vintage as year, idh4 as value, i.* exclude (territory_level, territory_code) from i
+    union all select territory_level, territory_code, 'idh4_sante', vintage, health_index, i.* exclude (territory_level, territory_code) from i
+    union all select territory_level, territory_code, 'idh4_education', vintage, education_index, i.* exclude (territory_level, territory_code) from i
+    union all select territory_level, territory_code, 'idh4_niveau_vie', vintage, income_index, i.* exclude (territory_level, territory_code) from i
+    union all select territory_level, territory_code, 'icm_toutes_causes', 2021, icm, i.* exclude (territory_level, territory_code)
+    from i where territory_level = 'commune' and vintage = 2021
+)
+select
+    territory_level,
+    territory_code,
+    indicator_id,
+    year,
+    value,
+    null::double as numerator,
+    null::double as denominator,
+    case when territory_level = 'commune' then 'observed' else 'computed' end as basis,
+    case when value is null then 'missing'
+         when territory_level != 'commune' and coverage_flag = 'partial' then 'partial' else 'ok' end as quality_flag,
+    communes_included as communes_covered,
+    communes_total as communes_expected,
+    'IDH-4 (méthode Hauts-de-France, bornes fixes Filosofi 2019), ' || income_vintage || ', ' || education_vintage || ', décès ' || health_period as source,
+    cast(null as varchar) as source_url,
+    missing_reason as note
+from long

@@ -1,0 +1,7 @@
+-- Human Mortality Database, France total population: central death rate m(x) by single age.
+select
+    cast(year as integer) as year,
+    cast(age as integer) as age,
+    sex,
+    cast(value as double) as mx
+from {{ source('raw', 'hmd_france_mx') }}
