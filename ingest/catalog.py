@@ -27,6 +27,8 @@ class Dataset:
     min_rows: int = 1
     deps: tuple[str, ...] = field(default=())  # datasets whose check must pass first
     covers_territory: bool = True  # False: the source holds only some communes (e.g. 2,000+ inhabitants)
+    live_only: bool = False  # no file in the embedded snapshot: offline runs land an empty batch, marked so
+    layout: tuple[str, ...] = ()  # full header of a live-only dataset (others take the embedded file's)
 
 
 GEOGRAPHY = Dataset(
@@ -199,9 +201,46 @@ DIPLOMAS_2018 = Dataset(
     deps=("geo_appartenance_2022",),
 )
 
+PCAET_PUBLISHED = Dataset(
+    name="pcaet_published_figures",
+    family="pcaet",
+    file="pcaet_caph_published_figures.csv",
+    vintage="2016-2023",
+    title="Climate plan (PCAET) figures of the CAPH quoted by public documents, with source URLs",
+    key=("indicator", "year_or_date", "source_url"),
+    required=("indicator", "territory", "siren", "year_or_date", "value", "unit", "source_publisher", "source_url"),
+)
+
+PCAET_MORE = Dataset(
+    name="pcaet_figures_more",
+    family="pcaet",
+    file="pcaet_caph_figures_more.csv",
+    vintage="2016-2023",
+    title="Further CAPH energy and climate facts from press and operators (plants, heat networks, GHG split)",
+    key=("indicator", "territory_code", "year", "sector", "source_url"),
+    required=("indicator", "territory_level", "territory_code", "year", "sector", "value", "unit", "source_url"),
+)
+
+ORE_CONSO = Dataset(
+    name="ore_conso_commune",
+    family="pcaet",
+    file="ore_conso_elec_gaz_commune.csv",
+    vintage="annual (Agence ORE)",
+    title="Agence ORE: yearly electricity and gas consumption by commune and sector (MWh)",
+    key=("code_commune", "annee", "filiere"),
+    required=("annee", "filiere", "code_commune", "consototale"),
+    layout=("annee", "filiere", "code_commune", "libelle_commune", "code_epci", "consoa", "consoi", "consor",
+            "consot", "consona", "consototale"),  # one column per sector (MWh): a, i, r, t, na, then the total
+    non_negative=("consototale", "consoa", "consoi", "consor", "consot", "consona"),
+    min_rows=0,
+    live_only=True,
+    covers_territory=False,
+    deps=("geo_appartenance_2022",),
+)
+
 DATASETS: tuple[Dataset, ...] = (
     GEOGRAPHY, COMMUNES, COMPARATEUR_2025, COMPARATEUR_2021, DOSSIER_COMPLET_2025, FILOSOFI_2021,
-    PUBLISHED, AGGREGATES_2018, HMD_MX, POP_AGE_FRANCE, DIPLOMAS_2018,
+    PUBLISHED, AGGREGATES_2018, HMD_MX, POP_AGE_FRANCE, DIPLOMAS_2018, PCAET_PUBLISHED, PCAET_MORE, ORE_CONSO,
 )
 
 BY_NAME = {d.name: d for d in DATASETS}

@@ -7,7 +7,8 @@ so a live payload goes through the same landing, gates and dbt models as the sna
 |---|---|
 | commune_reference | geo.api.gouv.fr (membership, names, SIREN, postcodes) + Melodi DS_POPULATIONS_REFERENCE (legal populations 2016, 2021, 2022) |
 | insee_comparateur_2025, insee_dossier_complet_2025, insee_filosofi_2021 | INSEE's bulk CSV zips (';' and decimal commas), filtered to the territory's region |
-| geo_appartenance_2022, insee_comparateur_2021, insee_aggregates_2018, published_comparison_figures | fixed past vintages or hand-transcribed figures: no live endpoint, the embedded file is used and the manifest says so |
+| ore_conso_commune | Agence ORE, Opendatasoft v2.1 `/exports/csv` filtered on the territory's communes (not in the snapshot) |
+| geo_appartenance_2022, insee_comparateur_2021, insee_aggregates_2018, published_comparison_figures, IDH-4 inputs, PCAET figures | fixed past vintages or hand-transcribed figures: no live endpoint, the embedded file is used and the manifest says so |
 """
 
 from __future__ import annotations
@@ -50,6 +51,8 @@ def insee_files() -> str:
 
 
 def embedded_header(dataset: Dataset) -> list[str]:
+    if dataset.layout:
+        return list(dataset.layout)
     with open(settings.EMBEDDED_DIR / dataset.file, encoding="utf-8") as f:
         return f.readline().strip().lstrip("\ufeff").split(",")
 
@@ -145,9 +148,36 @@ def bulk_csv(dataset: Dataset) -> tuple[bytes, str]:
     return to_snapshot_csv(df, dataset, url), url
 
 
+ORE_DATASET = "conso-elec-gaz-annuelle-par-secteur-dactivite-agregee-commune"
+
+
+def ore_api() -> str:
+    return os.environ.get("BAROMETRE_ORE_API", "https://opendata.agenceore.fr").rstrip("/")
+
+
+def territory_codes() -> list[str]:
+    members = _json(f"{geo_api()}/epcis/{settings.territory()}/communes", {"fields": "code"})
+    return sorted(m["code"] for m in members)
+
+
+def ore_consumption(dataset: Dataset) -> tuple[bytes, str]:
+    """Agence ORE on Opendatasoft v2.1. `/records` stops at 100 rows a page and 10,000 in all, so the
+    whole selection comes from `/exports/csv`, filtered on the territory's communes."""
+    url = f"{ore_api()}/api/explore/v2.1/catalog/datasets/{ORE_DATASET}/exports/csv"
+    codes = ", ".join(f'"{c}"' for c in territory_codes())
+    body = get_bytes(url, {"where": f"code_commune IN ({codes})", "delimiter": ";"})
+    try:
+        df = pd.read_csv(io.BytesIO(body), sep=";", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise SourceError(url, f"the export could not be parsed: {exc}", "Retry; nothing was landed.") from None
+    return to_snapshot_csv(df, dataset, url), url
+
+
 def fetch(dataset: Dataset) -> tuple[bytes, str]:
     if dataset.name == "commune_reference":
         return commune_reference(dataset)
+    if dataset.name == "ore_conso_commune":
+        return ore_consumption(dataset)
     if dataset.name in BULK:
         return bulk_csv(dataset)
     path = settings.EMBEDDED_DIR / dataset.file

@@ -16,7 +16,8 @@ from ingest import settings, warehouse
 from orchestration.dbt_assets import barometre_dbt_assets
 from orchestration.resources import DUCKDB_POOL
 
-MARTS = ("dim_commune", "dim_indicator", "fct_indicator_value", "engagement_1", "engagement_3", "barometer", "idh4")
+MARTS = ("dim_commune", "dim_indicator", "fct_indicator_value", "engagement_1", "engagement_2", "engagement_3",
+         "barometer", "idh4", "pcaet_facts")
 
 
 def write_exports(target: Path) -> dict[str, int]:

@@ -91,9 +91,10 @@ select
     fr.value as valeur_france,
     fr.basis as base_france,
     tg.label_fr as cible,
-    tg.target_value as valeur_cible,
+    tg.target_value_absolute as valeur_cible,
     tg.target_year as annee_cible,
-    case when tg.target_unit = r.unit then t.value - tg.target_value end as ecart_cible,
+    case when tg.target_unit = r.unit or tg.target_unit like '% par rapport à%'
+         then t.value - tg.target_value_absolute end as ecart_cible,
     case
         when r.indicator_id is null then 'à renseigner par le panel'
         when t.value is null then 'indicateur sans valeur à l''échelle de l''EPCI'
@@ -117,6 +118,6 @@ left join t1 on t1.indicator_id = r.indicator_id
 left join cmp d on d.territory_level = 'departement' and d.indicator_id = r.indicator_id and d.year = t.year and d.pick = 1
 left join cmp g on g.territory_level = 'region' and g.indicator_id = r.indicator_id and g.year = t.year and g.pick = 1
 left join cmp fr on fr.territory_level = 'france' and fr.indicator_id = r.indicator_id and fr.year = t.year and fr.pick = 1
-left join {{ ref('targets') }} tg on tg.indicator_id = r.indicator_id
+left join {{ ref('int_targets_absolute') }} tg on tg.indicator_id = r.indicator_id
 left join {{ ref('panel_grid') }} p on p.cycle = {{ cycle }} and p.criterion_id = r.criterion_id
 order by r.criterion_id, r.indicator_id

@@ -6,3 +6,5 @@ union all
 select * from {{ ref('int_indicator_values_reference') }}
 union all
 select * from {{ ref('int_indicator_values_idh4') }}
+union all
+select * from {{ ref('int_indicator_values_e2') }}
