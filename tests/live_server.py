@@ -16,7 +16,7 @@ from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
-from ingest.live import BULK, POPULATION_COLUMNS
+from ingest.live import BULK, ORE_DATASET, POPULATION_COLUMNS
 from ingest.settings import EMBEDDED_DIR
 from ingest.catalog import BY_NAME
 
@@ -62,6 +62,21 @@ class Replay:
         }
         for ds, (path, _) in BULK.items():
             self.routes[f"/files/{path}"] = (lambda d: (lambda q: _insee_zip(d)))(ds)
+        self.routes[f"/ore/api/explore/v2.1/catalog/datasets/{ORE_DATASET}/exports/csv"] = self.ore_export
+        self.ore_queries: list[dict] = []
+
+    def ore_export(self, query):
+        """Agence ORE's layout (';'), with TEST values (not real consumption figures): two communes,
+        and one empty sector cell (industry, gas, Abscon) that must become a flagged gap."""
+        self.ore_queries.append(query)
+        rows = [
+            "operateur;annee;filiere;code_commune;libelle_commune;code_epci;consoa;consoi;consor;consot;consona;consototale",
+            "TEST;2022;Electricité;59002;Abscon;200042190;1.5;100.0;200.0;50.0;0.5;352.0",
+            "TEST;2022;Gaz;59002;Abscon;200042190;0.0;;150.0;40.0;0.0;190.0",
+            "TEST;2022;Electricité;59172;Denain;200042190;0.0;300.0;900.0;250.0;1.0;1451.0",
+            "TEST;2022;Gaz;59172;Denain;200042190;0.0;80.0;700.0;120.0;0.0;900.0",
+        ]
+        return ("\n".join(rows) + "\n").encode("utf-8")
 
     def melodi_populations(self, query):
         code = query["GEO"][0].split("-")[-1]
@@ -82,10 +97,12 @@ class Replay:
             return 404, {}, b"Not Found"
         payload = self.routes[path](query)
         body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
+        is_csv = path.endswith("/csv")
         if fault.startswith("rename:"):
             _, old, new = fault.split(":")
             body = body.replace(f'"{old}"'.encode(), f'"{new}"'.encode())
-        headers = {"Content-Type": "application/zip" if isinstance(payload, bytes) else "application/json"}
+        headers = {"Content-Type": "text/csv" if is_csv else "application/zip" if isinstance(payload, bytes)
+                   else "application/json"}
         if fault == "truncated":
             headers["Content-Length"] = str(len(body))
             return 200, headers, body[: len(body) // 2]

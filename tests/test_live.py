@@ -18,6 +18,7 @@ def replay(tmp_path, monkeypatch):
     monkeypatch.setenv("BAROMETRE_GEO_API", f"{base}/geo")
     monkeypatch.setenv("BAROMETRE_MELODI_API", f"{base}/melodi")
     monkeypatch.setenv("BAROMETRE_INSEE_FILES", f"{base}/files")
+    monkeypatch.setenv("BAROMETRE_ORE_API", f"{base}/ore")
     monkeypatch.setenv("BAROMETRE_HTTP_PER_MINUTE", "6000")
     monkeypatch.setenv("BAROMETRE_HTTP_BACKOFF", "0.01")
     monkeypatch.setenv("BAROMETRE_HTTP_RETRIES", "2")
@@ -82,6 +83,15 @@ def test_bulk_zip_is_converted_to_the_snapshot_format(replay):
     assert origin.endswith("base_cc_comparateur_csv.zip")
 
 
+def test_ore_http_error_is_named(replay):
+    from ingest.catalog import ORE_CONSO
+
+    replay.faults[f"/ore/api/explore/v2.1/catalog/datasets/{live.ORE_DATASET}/exports/csv"] = "500"
+    with pytest.raises(SourceError) as err:
+        live.ore_consumption(ORE_CONSO)
+    assert "HTTP 500" in str(err.value) and "exports/csv" in str(err.value)
+
+
 def test_cache_avoids_a_second_request(replay):
     url = f"{replay.base}/geo/regions/32/departements"
     http.get_bytes(url)
@@ -107,6 +117,19 @@ def test_live_run_end_to_end(replay, monkeypatch):
     assert pop == 158_351
     assert modes["commune_reference"] == "live" and modes["insee_comparateur_2025"] == "live"
     assert replay.hits["/melodi/data/DS_POPULATIONS_REFERENCE"] == 47
+    # Agence ORE: one export filtered on the territory's 47 communes, parsed and summed commune -> EPCI.
+    assert len(replay.ore_queries) == 1 and replay.ore_queries[0]["where"][0].count('"59') == 47
+    with duckdb.connect(str(settings.warehouse_path()), read_only=True) as con:
+        e2 = {(r[0], r[1], r[2]): r[3:] for r in con.execute(
+            "SELECT territory_level, territory_code, indicator_id, value, quality_flag, note FROM marts.engagement_2 "
+            "WHERE year = 2022").fetchall()}
+    assert e2[("commune", "59002", "consommation_energie_finale")][0] == 352.0 + 190.0
+    assert e2[("commune", "59172", "consommation_energie_residentiel")][0] == 900.0 + 700.0
+    assert e2[("epci", "200042190", "consommation_energie_finale")][:2] == (542.0 + 2351.0, "partial")
+    # The empty industry cell for Abscon's gas is a flagged gap, not a zero, and so is the EPCI sum.
+    gap = e2[("commune", "59002", "consommation_energie_industrie")]
+    assert gap[0] is None and gap[1] == "missing" and "pas un zéro" in gap[2]
+    assert e2[("epci", "200042190", "consommation_energie_industrie")][0] is None
 
 
 def test_live_http_error_stops_the_run_and_lands_nothing(replay, monkeypatch):
