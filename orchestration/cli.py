@@ -32,8 +32,11 @@ def execute_refresh():
     return execute_job("refresh")
 
 
-def execute_job(name: str, tags: dict | None = None):
-    """Execute a job in process on the persistent instance (runs show in the UI)."""
+def execute_job(name: str, tags: dict | None = None, selection=None):
+    """Execute a job in process on the persistent instance (runs show in the UI).
+
+    `selection` (asset keys) runs part of the job, e.g. one delivery and everything downstream of it.
+    """
     import dagster as dg
 
     from orchestration.dbt_project import prepare
@@ -44,7 +47,7 @@ def execute_job(name: str, tags: dict | None = None):
     job = defs.resolve_job_def(name)
     with dg.DagsterInstance.get() as instance:
         result = job.execute_in_process(
-            instance=instance, raise_on_error=False, tags=tags or {},
+            instance=instance, raise_on_error=False, tags=tags or {}, asset_selection=selection,
             run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
         )
     return result

@@ -17,13 +17,24 @@ def _fingerprint(folder):
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
 
 
-def _run_with(snapshot, pipeline_home, untouched=("staging", "intermediate", "marts", "exports")):
-    from orchestration.cli import execute_refresh, summarise
+def _run_with(snapshot, pipeline_home, untouched=("staging", "intermediate", "marts", "exports"), dataset=None):
+    """Run the refresh job on the delivery: for one corrupted dataset, that dataset and everything
+    downstream of it (the others are already landed and promoted by the session's run)."""
+    from orchestration.cli import execute_job, summarise
 
+    selection = None
+    if dataset is not None:
+        import dagster as dg
+
+        from orchestration.definitions import defs
+
+        graph = defs.resolve_asset_graph()
+        selection = list(dg.AssetSelection.assets(dg.AssetKey(["raw", dataset.name])).downstream()
+                         .resolve(graph))
     os.environ["BAROMETRE_SNAPSHOT_DIR"] = str(snapshot)
     try:
         before = _fingerprint(pipeline_home / "exports")
-        result = execute_refresh()
+        result = execute_job("refresh", selection=selection)
         ok, lines = summarise(result)
     finally:
         os.environ.pop("BAROMETRE_SNAPSHOT_DIR")
@@ -41,14 +52,14 @@ def _edit(path, fn):
 
 def test_renamed_column(pipeline_home, snapshot_copy):
     _edit(snapshot_copy / COMPARATEUR_2025.file, lambda t: t.replace("P22_CHOM1564", "P22_CHOMEURS1564", 1))
-    msg = _run_with(snapshot_copy, pipeline_home)
+    msg = _run_with(snapshot_copy, pipeline_home, dataset=COMPARATEUR_2025)
     assert COMPARATEUR_2025.file in msg and "required column missing" in msg and "P22_CHOM1564" in msg
     assert "What to do" in msg
 
 
 def test_missing_commune(pipeline_home, snapshot_copy):
     _edit(snapshot_copy / COMMUNES.file, lambda t: "".join(l for l in t.splitlines(True) if not l.startswith("59172,")))
-    msg = _run_with(snapshot_copy, pipeline_home)
+    msg = _run_with(snapshot_copy, pipeline_home, dataset=COMMUNES)
     assert "territory communes missing" in msg and "59172" in msg and COMMUNES.file in msg
 
 
@@ -57,21 +68,21 @@ def test_duplicated_commune(pipeline_home, snapshot_copy):
         lines = t.splitlines(True)
         return "".join(lines + [l for l in lines if l.startswith("59172,")])
     _edit(snapshot_copy / FILOSOFI_2021.file, dup)
-    msg = _run_with(snapshot_copy, pipeline_home)
+    msg = _run_with(snapshot_copy, pipeline_home, dataset=FILOSOFI_2021)
     assert "expect_column_values_to_be_unique" in msg and "59172" in msg
 
 
 def test_rate_of_140_percent(pipeline_home, snapshot_copy):
     _edit(snapshot_copy / FILOSOFI_2021.file,
           lambda t: "".join(l.replace(",43.0,", ",140.0,", 1) if l.startswith("59172,") else l for l in t.splitlines(True)))
-    msg = _run_with(snapshot_copy, pipeline_home)
+    msg = _run_with(snapshot_copy, pipeline_home, dataset=FILOSOFI_2021)
     assert "TP6021" in msg and "'max_value': 100" in msg and "59172" in msg
 
 
 def test_negative_population(pipeline_home, snapshot_copy):
     _edit(snapshot_copy / COMPARATEUR_2025.file,
           lambda t: "".join(l.replace("59172,20622,", "59172,-20622,", 1) if l.startswith("59172,") else l for l in t.splitlines(True)))
-    msg = _run_with(snapshot_copy, pipeline_home)
+    msg = _run_with(snapshot_copy, pipeline_home, dataset=COMPARATEUR_2025)
     assert "P22_POP" in msg and "1 failing row" in msg
 
 
@@ -79,7 +90,7 @@ def test_latin1_semicolon_file_fails_clearly(pipeline_home, snapshot_copy):
     path = snapshot_copy / COMMUNES.file
     text = path.read_text(encoding="utf-8").replace(",", ";")
     path.write_bytes(text.encode("cp1252"))
-    msg = _run_with(snapshot_copy, pipeline_home)
+    msg = _run_with(snapshot_copy, pipeline_home, dataset=COMMUNES)
     assert "not valid UTF-8" in msg and "iconv" in msg and COMMUNES.file in msg
 
 
@@ -87,13 +98,13 @@ def test_truncated_file(pipeline_home, snapshot_copy):
     path = snapshot_copy / COMPARATEUR_2025.file
     data = path.read_bytes()
     path.write_bytes(data[: len(data) // 2])
-    msg = _run_with(snapshot_copy, pipeline_home)
+    msg = _run_with(snapshot_copy, pipeline_home, dataset=COMPARATEUR_2025)
     assert "truncated" in msg
 
 
 def test_empty_file(pipeline_home, snapshot_copy):
     (snapshot_copy / FILOSOFI_2021.file).write_bytes(b"")
-    msg = _run_with(snapshot_copy, pipeline_home)
+    msg = _run_with(snapshot_copy, pipeline_home, dataset=FILOSOFI_2021)
     assert "is empty" in msg and FILOSOFI_2021.file in msg
 
 
@@ -109,14 +120,14 @@ def test_only_secret_markers_in_a_column(pipeline_home, snapshot_copy):
             out.append(",".join(cells) + "\n")
         return "".join(out)
     _edit(snapshot_copy / FILOSOFI_2021.file, all_secret)
-    msg = _run_with(snapshot_copy, pipeline_home)
+    msg = _run_with(snapshot_copy, pipeline_home, dataset=FILOSOFI_2021)
     assert "MED21" in msg and "expect_column_values_to_not_be_null" in msg
 
 
 @pytest.mark.parametrize("dummy", [None])
 def test_rejected_batch_is_kept_and_marked(pipeline_home, snapshot_copy, dummy):
     _edit(snapshot_copy / FILOSOFI_2021.file, lambda t: t.replace("MED21", "MEDIANE21", 1))
-    _run_with(snapshot_copy, pipeline_home)
+    _run_with(snapshot_copy, pipeline_home, dataset=FILOSOFI_2021)
     import duckdb
 
     with duckdb.connect(str(pipeline_home / "warehouse.duckdb"), read_only=True) as con:
@@ -144,7 +155,7 @@ def test_dbt_test_failure_blocks_marts_and_exports(pipeline_home, snapshot_copy)
         return "".join(out)
     _edit(snapshot_copy / COMPARATEUR_2025.file, break_identity)
     # dbt goes on with branches that do not depend on the failure (dim_commune); nothing downstream of it builds.
-    msg = _run_with(snapshot_copy, pipeline_home,
+    msg = _run_with(snapshot_copy, pipeline_home, dataset=COMPARATEUR_2025,
                     untouched=("fct_indicator_value", "engagement_1", "engagement_3", "exports"))
     assert "dbt build failed" in msg and "expression_is_true_stg_insee__comparateur_2025" in msg
     import duckdb

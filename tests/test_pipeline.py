@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from ingest import settings
+from ingest.catalog import DATASETS
 
 
 @pytest.fixture
@@ -95,7 +96,7 @@ def test_exports_manifest_and_audit(pipeline_home, con):
     assert len(fct) == con.execute("SELECT count(*) FROM marts.fct_indicator_value").fetchone()[0]
     assert (exports / "engagement_1.csv").read_text(encoding="utf-8").startswith("commune_code,")
     manifests = list((pipeline_home / "raw").glob("*/*/manifest.json"))
-    assert len({m.parent.parent.name for m in manifests}) == 8  # one dataset folder each (bad-input tests add batches)
+    assert len({m.parent.parent.name for m in manifests}) == len(DATASETS)  # bad-input tests add batches, not folders
     for m in manifests:
         meta = json.loads(m.read_text())
         data = m.parent / meta["file"]
@@ -103,7 +104,7 @@ def test_exports_manifest_and_audit(pipeline_home, con):
     first_run = "(SELECT run_id FROM audit.check_results ORDER BY checked_at LIMIT 1)"
     gates = con.execute("SELECT count(DISTINCT asset), bool_and(passed) FROM audit.check_results WHERE check_name = "
                         f"'gx_gate' AND run_id = {first_run}").fetchone()
-    assert gates == (8, True)
+    assert gates == (len(DATASETS), True)
     dbt_tests = con.execute("SELECT count(*), bool_and(passed) FROM audit.check_results WHERE asset = 'dbt' "
                             f"AND run_id = {first_run}").fetchone()
     assert dbt_tests[0] >= 60 and dbt_tests[1]

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from ingest import settings
+from ingest.catalog import DATASETS
 
 
 def fingerprint(folder):
@@ -46,7 +47,7 @@ def test_published_folder_content(published):
     import json
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["cycle"] == 2024 and manifest["gates"]["failed_errors"] == []
-    assert manifest["gates"]["passed"] >= 70 and len(manifest["inputs"]) == 8
+    assert manifest["gates"]["passed"] >= 70 and len(manifest["inputs"]) == len(DATASETS)
     assert manifest["files"]["barometer.csv"] == hashlib.sha256((folder / "barometer.csv").read_bytes()).hexdigest()
     assert manifest["row_counts"]["barometer"] == len(pd.read_parquet(folder / "barometer.parquet"))
 
