@@ -152,7 +152,9 @@ def _run_suite(frame: pd.DataFrame, dataset: Dataset, members: list[str]) -> tup
 def run_gate(con: duckdb.DuckDBPyConnection, dataset: Dataset, run_id: str) -> GateResult:
     """Validate landing.<dataset>; promote to raw.<dataset> on success; record the result either way."""
     df = con.execute(f"SELECT * FROM landing.{dataset.name}").df()
-    sha, origin = (df["_batch_sha256"].iloc[0], df["_origin"].iloc[0]) if len(df) else ("", dataset.file)
+    # The batch now in landing is the one landed last (an empty batch has no row to carry its sha256).
+    sha, origin = con.execute("SELECT sha256, origin FROM audit.raw_batches WHERE dataset = ? "
+                              "ORDER BY status_at DESC LIMIT 1", [dataset.name]).fetchone()
     schema = "landing" if dataset.name == "geo_appartenance_2022" else "raw"
     members = territory_members(con, schema) if dataset.commune_key or dataset.family == "geography" else []
     evaluated, failures = _run_suite(validation_frame(df, dataset), dataset, members)
