@@ -147,7 +147,8 @@ def cmd_ui(args: argparse.Namespace) -> int:
     cmd = [sys.executable, "-m", "dagster", "dev", "-w", str(PROJECT_ROOT / "workspace.yaml"),
            "-h", args.host, "-p", str(args.port)]
     print(f"Dagster UI on http://{args.host}:{args.port} (DAGSTER_HOME={os.environ['DAGSTER_HOME']})")
-    return subprocess.call(cmd, cwd=PROJECT_ROOT)
+    env = {**os.environ, "PATH": f"{os.path.dirname(sys.executable)}{os.pathsep}{os.environ.get('PATH', '')}"}
+    return subprocess.call(cmd, cwd=PROJECT_ROOT, env=env)
 
 
 def main(argv: list[str] | None = None) -> int:

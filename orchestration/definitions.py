@@ -1,5 +1,9 @@
 """The one Dagster Definitions of the barometer (loaded by workspace.yaml and the CLI)."""
 
+import shutil
+import sys
+from pathlib import Path
+
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
@@ -17,6 +21,8 @@ defs = dg.Definitions(
     asset_checks=[*raw_checks, *raw_checks_extra()],
     jobs=jobs,
     schedules=schedules,
-    resources={"dbt": DbtCliResource(project_dir=dbt_project)},
+    # The dbt installed beside this Python, even when the venv's bin is not on PATH.
+    resources={"dbt": DbtCliResource(project_dir=dbt_project,
+                                     dbt_executable=shutil.which("dbt") or str(Path(sys.executable).parent / "dbt"))},
     executor=dg.in_process_executor,
 )
