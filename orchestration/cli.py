@@ -100,9 +100,8 @@ def _row_counts() -> list[str]:
     import duckdb
 
     with duckdb.connect(str(settings.warehouse_path()), read_only=True) as con:
-        rows = con.execute(
-            "SELECT table_name, estimated_size FROM duckdb_tables() WHERE schema_name = 'marts' ORDER BY 1").fetchall()
-        counts = [(t, con.execute(f"SELECT count(*) FROM marts.{t}").fetchone()[0]) for t, _ in rows]
+        tables = con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'marts' ORDER BY 1").fetchall()
+        counts = [(t, con.execute(f"SELECT count(*) FROM marts.{t}").fetchone()[0]) for (t,) in tables]
         epci = con.execute(
             "SELECT value FROM marts.fct_indicator_value WHERE territory_level = 'epci' AND indicator_id = 'population' "
             "AND year = 2022").fetchone()

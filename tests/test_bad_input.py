@@ -124,8 +124,7 @@ def test_only_secret_markers_in_a_column(pipeline_home, snapshot_copy):
     assert "MED21" in msg and "expect_column_values_to_not_be_null" in msg
 
 
-@pytest.mark.parametrize("dummy", [None])
-def test_rejected_batch_is_kept_and_marked(pipeline_home, snapshot_copy, dummy):
+def test_rejected_batch_is_kept_and_marked(pipeline_home, snapshot_copy):
     _edit(snapshot_copy / FILOSOFI_2021.file, lambda t: t.replace("MED21", "MEDIANE21", 1))
     _run_with(snapshot_copy, pipeline_home, dataset=FILOSOFI_2021)
     import duckdb

@@ -99,8 +99,8 @@ def test_cache_avoids_a_second_request(replay):
     assert replay.hits["/geo/regions/32/departements"] == 1
 
 
-def test_live_run_end_to_end(replay, monkeypatch):
-    """`barometre run --source live` through the real job: same figures as the embedded snapshot."""
+def _live_refresh(monkeypatch) -> tuple[bool, str]:
+    """The refresh job in live mode, on the fixture's home, as `barometre run --source live` does."""
     from orchestration.cli import execute_refresh, summarise
     from orchestration.instance import ensure_dagster_home
 
@@ -108,7 +108,13 @@ def test_live_run_end_to_end(replay, monkeypatch):
     monkeypatch.delenv("DAGSTER_HOME", raising=False)
     ensure_dagster_home()
     ok, lines = summarise(execute_refresh())
-    assert ok, "\n".join(lines)
+    return ok, "\n".join(lines)
+
+
+def test_live_run_end_to_end(replay, monkeypatch):
+    """`barometre run --source live` through the real job: same figures as the embedded snapshot."""
+    ok, text = _live_refresh(monkeypatch)
+    assert ok, text
     from ingest import settings
     with duckdb.connect(str(settings.warehouse_path()), read_only=True) as con:
         pop = con.execute("SELECT value FROM marts.fct_indicator_value WHERE territory_level = 'epci' "
@@ -133,16 +139,10 @@ def test_live_run_end_to_end(replay, monkeypatch):
 
 
 def test_live_http_error_stops_the_run_and_lands_nothing(replay, monkeypatch):
-    from orchestration.cli import execute_refresh, summarise
-    from orchestration.instance import ensure_dagster_home
     from ingest import settings
 
-    monkeypatch.setenv("BAROMETRE_SOURCE", "live")
-    monkeypatch.delenv("DAGSTER_HOME", raising=False)
     replay.faults["/files/5359146/dossier_complet.zip"] = "500"
-    ensure_dagster_home()
-    ok, lines = summarise(execute_refresh())
-    text = "\n".join(lines)
+    ok, text = _live_refresh(monkeypatch)
     assert not ok and "HTTP 500" in text and "dossier_complet.zip" in text
     assert not (settings.raw_dir() / "insee_dossier_complet_2025").exists()
     with duckdb.connect(str(settings.warehouse_path()), read_only=True) as con:
