@@ -238,9 +238,27 @@ ORE_CONSO = Dataset(
     deps=("geo_appartenance_2022",),
 )
 
+ODRE_INSTALLATIONS = Dataset(
+    name="odre_installations",
+    family="pcaet",
+    file="odre_registre_installations_commune.csv",
+    vintage="rolling 12 months at extraction (ODRÉ)",
+    title="ODRÉ national register of electricity production and storage installations, aggregated (kW, kWh)",
+    key=(),  # one row per installation, or per commune for the aggregated small installations: no natural key
+    required=("codeinseecommune", "filiere", "puismaxinstallee", "energieannuelleglissanteproduite"),
+    layout=("codeinseecommune", "commune", "codeepci", "filiere", "technologie", "regime", "nbinstallations",
+            "puismaxinstallee", "energieannuelleglissanteproduite", "energieannuelleglissanteinjectee"),
+    non_negative=("puismaxinstallee", "energieannuelleglissanteproduite"),
+    min_rows=0,
+    live_only=True,
+    covers_territory=False,
+    deps=("geo_appartenance_2022",),
+)
+
 DATASETS: tuple[Dataset, ...] = (
     GEOGRAPHY, COMMUNES, COMPARATEUR_2025, COMPARATEUR_2021, DOSSIER_COMPLET_2025, FILOSOFI_2021,
     PUBLISHED, AGGREGATES_2018, HMD_MX, POP_AGE_FRANCE, DIPLOMAS_2018, PCAET_PUBLISHED, PCAET_MORE, ORE_CONSO,
+    ODRE_INSTALLATIONS,
 )
 
 BY_NAME = {d.name: d for d in DATASETS}

@@ -104,10 +104,10 @@ def load_landing(con: duckdb.DuckDBPyConnection, dataset: Dataset, batch: Batch)
     try:
         con.execute(
             f"""CREATE OR REPLACE TABLE {table} AS
-                SELECT *, ? AS _batch_sha256, ? AS _origin
+                SELECT *, ? AS _batch_sha256, ? AS _origin, ? AS _landed_at
                 FROM read_csv(?, header = true, delim = ',', quote = '"', all_varchar = true,
                               strict_mode = true, null_padding = false, encoding = 'utf-8')""",
-            [batch.sha256, batch.origin, str(batch.path)],
+            [batch.sha256, batch.origin, batch.manifest["landed_at"], str(batch.path)],
         )
     except duckdb.Error as exc:
         raise SourceError(

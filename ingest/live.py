@@ -7,7 +7,7 @@ so a live payload goes through the same landing, gates and dbt models as the sna
 |---|---|
 | commune_reference | geo.api.gouv.fr (membership, names, SIREN, postcodes) + Melodi DS_POPULATIONS_REFERENCE (legal populations 2016, 2021, 2022) |
 | insee_comparateur_2025, insee_dossier_complet_2025, insee_filosofi_2021 | INSEE's bulk CSV zips (';' and decimal commas), filtered to the territory's region |
-| ore_conso_commune | Agence ORE, Opendatasoft v2.1 `/exports/csv` filtered on the territory's communes (not in the snapshot) |
+| ore_conso_commune, odre_installations | Agence ORE and ODRÉ, Opendatasoft v2.1 `/exports/csv` filtered on the territory's communes (not in the snapshot) |
 | geo_appartenance_2022, insee_comparateur_2021, insee_aggregates_2018, published_comparison_figures, IDH-4 inputs, PCAET figures | fixed past vintages or hand-transcribed figures: no live endpoint, the embedded file is used and the manifest says so |
 """
 
@@ -66,6 +66,11 @@ def to_snapshot_csv(df: pd.DataFrame, dataset: Dataset, origin: str) -> bytes:
                                   f"found {list(df.columns)[:12]}...",
                           "Update the column mapping in ingest/live.py, or run on the embedded snapshot.")
     return df.reindex(columns=header).to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
+def decimal_dots(df: pd.DataFrame) -> pd.DataFrame:
+    """French decimal commas to dots, in cells that are plain numbers only."""
+    return df.apply(lambda col: col.str.replace(r"^(-?\d+),(\d+)$", r"\1.\2", regex=True))
 
 
 def _json(url: str, params: dict | None = None):
@@ -144,7 +149,7 @@ def bulk_csv(dataset: Dataset) -> tuple[bytes, str]:
         raise SourceError(url, f"no CODGEO column in {member} (found {list(df.columns)[:8]}).",
                           "Update ingest/live.py to the file's current layout.")
     df = df[df["CODGEO"].str[:2].isin(region_departements())]
-    df = df.apply(lambda col: col.str.replace(r"^(-?\d+),(\d+)$", r"\1.\2", regex=True))  # decimal commas
+    df = decimal_dots(df)
     return to_snapshot_csv(df, dataset, url), url
 
 
@@ -165,15 +170,36 @@ def ore_consumption(dataset: Dataset) -> tuple[bytes, str]:
     whole selection comes from `/exports/csv`, filtered on the territory's communes."""
     url = f"{ore_api()}/api/explore/v2.1/catalog/datasets/{ORE_DATASET}/exports/csv"
     codes = ", ".join(f'"{c}"' for c in territory_codes())
-    body = get_bytes(url, {"where": f"code_commune IN ({codes})", "delimiter": ";"})
+    return _opendatasoft_csv(url, f"code_commune IN ({codes})", dataset)
+
+
+ODRE_DATASET = "registre-national-installation-production-stockage-electricite-agrege"
+
+
+def odre_api() -> str:
+    return os.environ.get("BAROMETRE_ODRE_API", "https://odre.opendatasoft.com").rstrip("/")
+
+
+def odre_installations(dataset: Dataset) -> tuple[bytes, str]:
+    """ODRÉ's register (Opendatasoft v2.1, `/exports/csv`), filtered on the territory's communes."""
+    url = f"{odre_api()}/api/explore/v2.1/catalog/datasets/{ODRE_DATASET}/exports/csv"
+    codes = ", ".join(f'"{c}"' for c in territory_codes())
+    return _opendatasoft_csv(url, f"codeinseecommune IN ({codes})", dataset)
+
+
+def _opendatasoft_csv(url: str, where: str, dataset: Dataset) -> tuple[bytes, str]:
+    body = get_bytes(url, {"where": where, "delimiter": ";"})
     try:
         df = pd.read_csv(io.BytesIO(body), sep=";", dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (pd.errors.ParserError, UnicodeDecodeError) as exc:
         raise SourceError(url, f"the export could not be parsed: {exc}", "Retry; nothing was landed.") from None
+    df = decimal_dots(df)
     return to_snapshot_csv(df, dataset, url), url
 
 
 def fetch(dataset: Dataset) -> tuple[bytes, str]:
+    if dataset.name == "odre_installations":
+        return odre_installations(dataset)
     if dataset.name == "commune_reference":
         return commune_reference(dataset)
     if dataset.name == "ore_conso_commune":

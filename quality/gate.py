@@ -113,7 +113,7 @@ def _run_suite(frame: pd.DataFrame, dataset: Dataset, members: list[str]) -> tup
     checkpoint = context.checkpoints.add_or_update(gx.Checkpoint(
         name=f"gate_{dataset.name}", validation_definitions=[validation],
         actions=[UpdateDataDocsAction(name="data_docs")],
-        result_format={"result_format": "COMPLETE", "unexpected_index_column_names": list(dataset.key[:1]),
+        result_format={"result_format": "COMPLETE", "unexpected_index_column_names": list(dataset.key[:1] or [dataset.commune_key or dataset.required[0]]),
                        "partial_unexpected_count": MAX_SAMPLE},
     ))
     result = next(iter(checkpoint.run(batch_parameters={"dataframe": frame}).run_results.values()))

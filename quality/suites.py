@@ -27,7 +27,9 @@ def expectations(dataset: Dataset, members: list[str] | None) -> list:
     out: list = [E.ExpectColumnToExist(column=c) for c in dataset.required]
     members = members if dataset.covers_territory else None
     out.append(E.ExpectTableRowCountToBeBetween(min_value=max(dataset.min_rows, len(members or ())), max_value=None))
-    if len(dataset.key) == 1:
+    if not dataset.key:
+        pass  # no natural key (e.g. a register mixing installations and per-commune aggregates)
+    elif len(dataset.key) == 1:
         out += [E.ExpectColumnValuesToNotBeNull(column=dataset.key[0]),
                 E.ExpectColumnValuesToBeUnique(column=dataset.key[0])]
     else:

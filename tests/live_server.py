@@ -16,11 +16,14 @@ from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
-from ingest.live import BULK, ORE_DATASET, POPULATION_COLUMNS
+from datetime import date
+
+from ingest.live import BULK, ODRE_DATASET, ORE_DATASET, POPULATION_COLUMNS
 from ingest.settings import EMBEDDED_DIR
 from ingest.catalog import BY_NAME
 
 SIREN = "200042190"
+TEST_YEAR = date.today().year - 1  # ODRÉ's rolling year is dated the year before extraction
 
 
 def _communes() -> list[dict]:
@@ -63,7 +66,20 @@ class Replay:
         for ds, (path, _) in BULK.items():
             self.routes[f"/files/{path}"] = (lambda d: (lambda q: _insee_zip(d)))(ds)
         self.routes[f"/ore/api/explore/v2.1/catalog/datasets/{ORE_DATASET}/exports/csv"] = self.ore_export
+        self.routes[f"/odre/api/explore/v2.1/catalog/datasets/{ODRE_DATASET}/exports/csv"] = self.odre_export
         self.ore_queries: list[dict] = []
+
+    def odre_export(self, query):
+        """ODRÉ's register layout (';', decimal commas), TEST values: a solar aggregate and a wind park
+        in service count as renewable; the gas plant (non-renewable) does not."""
+        rows = [
+            "codeinseecommune;commune;codeepci;filiere;technologie;regime;nbinstallations;puismaxinstallee;"
+            "energieannuelleglissanteproduite;energieannuelleglissanteinjectee",
+            "59172;Denain;200042190;Solaire;Photovoltaïque;En service;14;49,46;50000;48000",
+            "59038;Avesnes-le-Sec;200042190;Eolien;Terrestre;En service;11;22000;44000000;43000000",
+            "59092;Bouchain;200042190;Thermique non renouvelable;Cycle combiné;En service;1;605000;900000000;890000000",
+        ]
+        return ("\n".join(rows) + "\n").encode("utf-8")
 
     def ore_export(self, query):
         """Agence ORE's layout (';'), with TEST values (not real consumption figures): two communes,
@@ -71,10 +87,10 @@ class Replay:
         self.ore_queries.append(query)
         rows = [
             "operateur;annee;filiere;code_commune;libelle_commune;code_epci;consoa;consoi;consor;consot;consona;consototale",
-            "TEST;2022;Electricité;59002;Abscon;200042190;1.5;100.0;200.0;50.0;0.5;352.0",
-            "TEST;2022;Gaz;59002;Abscon;200042190;0.0;;150.0;40.0;0.0;190.0",
-            "TEST;2022;Electricité;59172;Denain;200042190;0.0;300.0;900.0;250.0;1.0;1451.0",
-            "TEST;2022;Gaz;59172;Denain;200042190;0.0;80.0;700.0;120.0;0.0;900.0",
+            f"TEST;{TEST_YEAR};Electricité;59002;Abscon;200042190;1.5;100.0;200.0;50.0;0.5;352.0",
+            f"TEST;{TEST_YEAR};Gaz;59002;Abscon;200042190;0.0;;150.0;40.0;0.0;190.0",
+            f"TEST;{TEST_YEAR};Electricité;59172;Denain;200042190;0.0;300.0;900.0;250.0;1.0;1451.0",
+            f"TEST;{TEST_YEAR};Gaz;59172;Denain;200042190;0.0;80.0;700.0;120.0;0.0;900.0",
         ]
         return ("\n".join(rows) + "\n").encode("utf-8")
 

@@ -6,7 +6,7 @@ import pytest
 from ingest import http, live
 from ingest.catalog import COMMUNES, COMPARATEUR_2025
 from ingest.errors import SourceError
-from tests.live_server import Replay, serve
+from tests.live_server import TEST_YEAR, Replay, serve
 
 
 @pytest.fixture
@@ -19,6 +19,7 @@ def replay(tmp_path, monkeypatch):
     monkeypatch.setenv("BAROMETRE_MELODI_API", f"{base}/melodi")
     monkeypatch.setenv("BAROMETRE_INSEE_FILES", f"{base}/files")
     monkeypatch.setenv("BAROMETRE_ORE_API", f"{base}/ore")
+    monkeypatch.setenv("BAROMETRE_ODRE_API", f"{base}/odre")
     monkeypatch.setenv("BAROMETRE_HTTP_PER_MINUTE", "6000")
     monkeypatch.setenv("BAROMETRE_HTTP_BACKOFF", "0.01")
     monkeypatch.setenv("BAROMETRE_HTTP_RETRIES", "2")
@@ -128,7 +129,7 @@ def test_live_run_end_to_end(replay, monkeypatch):
     with duckdb.connect(str(settings.warehouse_path()), read_only=True) as con:
         e2 = {(r[0], r[1], r[2]): r[3:] for r in con.execute(
             "SELECT territory_level, territory_code, indicator_id, value, quality_flag, note FROM marts.engagement_2 "
-            "WHERE year = 2022").fetchall()}
+            "WHERE year = ?", [TEST_YEAR]).fetchall()}
     assert e2[("commune", "59002", "consommation_energie_finale")][0] == 352.0 + 190.0
     assert e2[("commune", "59172", "consommation_energie_residentiel")][0] == 900.0 + 700.0
     assert e2[("epci", "200042190", "consommation_energie_finale")][:2] == (542.0 + 2351.0, "partial")
@@ -136,6 +137,10 @@ def test_live_run_end_to_end(replay, monkeypatch):
     gap = e2[("commune", "59002", "consommation_energie_industrie")]
     assert gap[0] is None and gap[1] == "missing" and "pas un zéro" in gap[2]
     assert e2[("epci", "200042190", "consommation_energie_industrie")][0] is None
+    # ODRÉ: renewable production only (kWh -> MWh), and the autonomy ratio against the same year's consumption.
+    assert e2[("epci", "200042190", "production_renouvelable")][0] == pytest.approx(50 + 44_000)
+    autonomy = e2[("epci", "200042190", "autonomie_energetique")][0]
+    assert autonomy == pytest.approx(100 * 44_050 / 2_893)
 
 
 def test_live_http_error_stops_the_run_and_lands_nothing(replay, monkeypatch):

@@ -19,6 +19,7 @@ energy as (
                               when 'agriculture' then 'consommation_energie_agriculture' end as indicator_id
     from {{ ref('int_energy_consumption') }} e
 ),
+prod as (select * from {{ ref('int_renewable_production') }}),
 co2 as (
     select * from {{ ref('stg_pcaet__published_figures') }} where indicator = 'emissions_co2_annuelles_territoire'
 ),
@@ -42,6 +43,19 @@ vals as (
     from energy e join pop p using (territory_level, territory_code)
     where e.sector = 'totale'
     union all
+    select p.territory_level, p.territory_code, 'production_renouvelable', p.year, p.production_mwh, p.production_mwh,
+           null, case when p.territory_level = 'commune' then 'observed' else 'computed' end,
+           case when p.production_mwh is null then 'missing' else 'ok' end, null, null, 'ODRÉ', null,
+           format('puissance installée {:.1f} MW ; production glissante sur 12 mois', p.capacity_mw)
+    from prod p
+    union all
+    select p.territory_level, p.territory_code, 'autonomie_energetique', p.year, 100 * p.production_mwh / e.mwh,
+           p.production_mwh, e.mwh, 'computed', case when p.production_mwh is null or e.mwh is null then 'missing' else 'ok' end,
+           null, null, 'ODRÉ ; Agence ORE', null,
+           'production renouvelable / consommation d''électricité et de gaz de la même année'
+    from prod p join energy e on e.territory_level = p.territory_level and e.territory_code = p.territory_code
+                             and e.year = p.year and e.sector = 'totale'
+    union all
     select 'epci', c.territory_code, 'emissions_co2_territoire', 2023, c.value, c.value, null, 'published', 'ok', null, null,
            c.source_publisher, c.source_url, c.note
     from co2 c
@@ -55,7 +69,7 @@ select * from vals
 union all
 select 'epci', '{{ var("territory_siren") }}', cat.indicator_id, null::integer, null::double, null::double, null::double,
        'not_computable', 'not_available', 0, (select n from epci_count), cat.source, null,
-       case when cat.source like '%live%' then 'Non disponible hors ligne : les consommations par commune (Agence ORE) ne sont pas dans l''instantané ; lancer barometre run --source live.'
+       case when cat.source like '%live%' then 'Non disponible hors ligne : les données par commune (Agence ORE, ODRÉ) ne sont pas dans l''instantané ; lancer barometre run --source live.'
             else 'Non disponible : ' || cat.formula end
 from cat
 where cat.indicator_id not in (select indicator_id from vals where value is not null)
