@@ -18,10 +18,13 @@ MAP_INDICATOR = "taux_chomage_15_64"  # the indicator the map and the commune ch
 PALETTE = ["#fef0d9", "#fdcc8a", "#fc8d59", "#e34a33", "#b30000"]
 
 
-def fr(value, digits: int = 1) -> str:
-    """French number format: thin-space thousands, decimal comma; a dash for a missing value."""
+def fr(value, digits: int | None = None) -> str:
+    """French number format: thin-space thousands, decimal comma; a dash for a missing value.
+    Without `digits`, the precision follows the magnitude (an index 0,290; a rate 17,6; a count 43 102)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
+    if digits is None:
+        digits = 3 if abs(value) < 1 else 1 if abs(value) < 1000 else 0
     text = f"{value:,.{digits}f}".replace(",", "\u202f").replace(".", ",")
     return text
 
