@@ -255,10 +255,26 @@ ODRE_INSTALLATIONS = Dataset(
     deps=("geo_appartenance_2022",),
 )
 
+DIPLOMAS_MELODI = Dataset(
+    name="insee_diplomas_melodi",
+    family="idh4_inputs",
+    file="ds_rp_diplomes_princ_hdf.csv",
+    vintage="latest census in Melodi DS_RP_DIPLOMES_PRINC",
+    title="INSEE Melodi DS_RP_DIPLOMES_PRINC: non-schooled population aged 15+ by diploma (EDUC), every "
+          "commune of the region",
+    key=(),  # long format: one row per commune, diploma level and other dimensions
+    required=("GEO", "EDUC", "TIME_PERIOD", "OBS_VALUE"),
+    layout=("GEO", "GEO_OBJECT", "EDUC", "SEX", "AGE", "TIME_PERIOD", "OBS_VALUE"),
+    non_negative=("OBS_VALUE",),
+    min_rows=0,
+    live_only=True,
+    covers_territory=False,
+)
+
 DATASETS: tuple[Dataset, ...] = (
     GEOGRAPHY, COMMUNES, COMPARATEUR_2025, COMPARATEUR_2021, DOSSIER_COMPLET_2025, FILOSOFI_2021,
     PUBLISHED, AGGREGATES_2018, HMD_MX, POP_AGE_FRANCE, DIPLOMAS_2018, PCAET_PUBLISHED, PCAET_MORE, ORE_CONSO,
-    ODRE_INSTALLATIONS,
+    ODRE_INSTALLATIONS, DIPLOMAS_MELODI,
 )
 
 BY_NAME = {d.name: d for d in DATASETS}

@@ -6,6 +6,7 @@ so a live payload goes through the same landing, gates and dbt models as the sna
 | dataset | live source |
 |---|---|
 | commune_reference | geo.api.gouv.fr (membership, names, SIREN, postcodes) + Melodi DS_POPULATIONS_REFERENCE (legal populations 2016, 2021, 2022) |
+| insee_diplomas_melodi | Melodi's file service, DS_RP_DIPLOMES_PRINC (latest census, every commune of the region): the IDH-4 education input (not in the snapshot) |
 | insee_comparateur_2025, insee_dossier_complet_2025, insee_filosofi_2021 | INSEE's bulk CSV zips (';' and decimal commas), filtered to the territory's region |
 | ore_conso_commune, odre_installations | Agence ORE and ODRÉ, Opendatasoft v2.1 `/exports/csv` filtered on the territory's communes (not in the snapshot) |
 | geo_appartenance_2022, insee_comparateur_2021, insee_aggregates_2018, published_comparison_figures, IDH-4 inputs, PCAET figures | fixed past vintages or hand-transcribed figures: no live endpoint, the embedded file is used and the manifest says so |
@@ -197,7 +198,27 @@ def _opendatasoft_csv(url: str, where: str, dataset: Dataset) -> tuple[bytes, st
     return to_snapshot_csv(df, dataset, url), url
 
 
+def melodi_diplomas(dataset: Dataset) -> tuple[bytes, str]:
+    """DS_RP_DIPLOMES_PRINC for every commune of the region, latest census, both sexes."""
+    df = melodi.bulk_file("DS_RP_DIPLOMES_PRINC")
+    origin = f"{melodi.base_url()}/file/DS_RP_DIPLOMES_PRINC/DS_RP_DIPLOMES_PRINC_CSV_FR"
+    missing = [c for c in dataset.required if c not in df.columns]
+    if missing:
+        raise SourceError(origin, f"columns {missing} are missing (renamed field?); found {list(df.columns)}.",
+                          "Update ingest/live.py to the file's current layout.")
+    df["GEO"] = df["GEO"].str.rsplit("-", n=1).str[-1]  # "2025-COM-59172" or "59172"
+    if "GEO_OBJECT" in df.columns:
+        df = df[df["GEO_OBJECT"] == "COM"]
+    if "SEX" in df.columns:
+        df = df[df["SEX"] == "_T"]
+    df = df[df["GEO"].str[:2].isin(region_departements())]
+    df = df[df["TIME_PERIOD"] == df["TIME_PERIOD"].max()]
+    return to_snapshot_csv(decimal_dots(df), dataset, origin), origin
+
+
 def fetch(dataset: Dataset) -> tuple[bytes, str]:
+    if dataset.name == "insee_diplomas_melodi":
+        return melodi_diplomas(dataset)
     if dataset.name == "odre_installations":
         return odre_installations(dataset)
     if dataset.name == "commune_reference":

@@ -46,6 +46,27 @@ def _insee_zip(dataset: str) -> bytes:
     return buf.getvalue()
 
 
+EDUC = {"pop_dipl_aucun": "001T100_RP", "pop_dipl_bepc": "200_RP", "pop_dipl_capbep": "300_RP",
+        "pop_dipl_bac": "350T351_RP", "pop_dipl_sup2": "500_RP", "pop_dipl_sup34": "600_RP", "pop_dipl_sup": "700_RP"}
+
+
+def _melodi_diplomas_zip() -> bytes:
+    """Melodi's file-service zip for DS_RP_DIPLOMES_PRINC, built from the real RP2018 counts of the
+    snapshot (540 HDF communes), in the long EDUC layout."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\n")
+    writer.writerow(["GEO", "GEO_OBJECT", "EDUC", "SEX", "AGE", "TIME_PERIOD", "OBS_VALUE"])
+    with open(EMBEDDED_DIR / "rp2018_communes_2000plus_hdf_questionr.csv", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            for column, educ in EDUC.items():
+                writer.writerow([f"2025-COM-{row['code_insee']}", "COM", educ, "_T", "_T", "2018", row[column]])
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("DS_RP_DIPLOMES_PRINC_data.csv", out.getvalue())
+        z.writestr("DS_RP_DIPLOMES_PRINC_metadata.csv", "COD_VAR;LIB_VAR\nEDUC;Diplôme le plus élevé\n")
+    return buf.getvalue()
+
+
 class Replay:
     def __init__(self):
         self.communes = _communes()
@@ -67,6 +88,7 @@ class Replay:
             self.routes[f"/files/{path}"] = (lambda d: (lambda q: _insee_zip(d)))(ds)
         self.routes[f"/ore/api/explore/v2.1/catalog/datasets/{ORE_DATASET}/exports/csv"] = self.ore_export
         self.routes[f"/odre/api/explore/v2.1/catalog/datasets/{ODRE_DATASET}/exports/csv"] = self.odre_export
+        self.routes["/melodi/file/DS_RP_DIPLOMES_PRINC/DS_RP_DIPLOMES_PRINC_CSV_FR"] = lambda q: _melodi_diplomas_zip()
         self.ore_queries: list[dict] = []
 
     def odre_export(self, query):

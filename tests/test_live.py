@@ -137,6 +137,15 @@ def test_live_run_end_to_end(replay, monkeypatch):
     gap = e2[("commune", "59002", "consommation_energie_industrie")]
     assert gap[0] is None and gap[1] == "missing" and "pas un zéro" in gap[2]
     assert e2[("epci", "200042190", "consommation_energie_industrie")][0] is None
+    # Melodi DS_RP_DIPLOMES_PRINC (file service, long EDUC layout) feeds the IDH-4 education input:
+    # built from the same real RP2018 counts, it gives the embedded path's value for Denain.
+    with duckdb.connect(str(settings.warehouse_path()), read_only=True) as con:
+        rows = con.execute("SELECT rows FROM audit.raw_batches WHERE dataset = 'insee_diplomas_melodi' "
+                           "AND status = 'promoted'").fetchone()[0]
+        denain_x = con.execute("SELECT education_x FROM marts.idh4 WHERE territory_code = '59172' AND vintage = 2021 "
+                               "AND bounds_method = 'observed'").fetchone()[0]
+    assert rows == 540 * 7
+    assert denain_x == pytest.approx(100 - 38.4, abs=0.05)
     # ODRÉ: renewable production only (kWh -> MWh), and the autonomy ratio against the same year's consumption.
     assert e2[("epci", "200042190", "production_renouvelable")][0] == pytest.approx(50 + 44_000)
     autonomy = e2[("epci", "200042190", "autonomie_energetique")][0]

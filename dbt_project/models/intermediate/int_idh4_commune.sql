@@ -2,7 +2,7 @@
 -- (GéoTerritoires record idh.idh4; NPdC D2DPE note n°24, 2009; Repères HdF n°10, 2019):
 --   health    = 1 - (ICM - min) / (max - min), ICM of the commune's pseudo-canton;
 --   education = (x - min) / (max - min), x = % of the non-schooled aged 15+ holding a diploma
---               above the CEP (100 - share with no diploma or at most the CEP), RP2018;
+--               above the CEP (100 - share with no diploma or at most the CEP), see int_education_x;
 --   income    = (ln x - ln min) / (ln max - ln min), x = median disposable income per
 --               consumption unit (Filosofi);
 --   IDH-4     = (health + education + income) / 3, only when all three exist.
@@ -15,7 +15,7 @@
 with geo as (select * from {{ ref('stg_geo__communes_2022') }}),
 hdf as (select distinct commune_code from {{ ref('stg_insee__comparateur_2025') }} where not is_merged_row),
 icm as (select * from {{ ref('int_icm_pseudo_canton') }}),
-edu as (select commune_code, 100 - part_dipl_aucun_ou_cep as education_x from {{ ref('stg_insee__diplomas_rp2018') }}),
+edu as (select * from {{ ref('int_education_x') }}),
 income as (
     select commune_code, 2021 as vintage, med21 as income_x from {{ ref('stg_insee__filosofi_2021') }}
     union all
@@ -29,7 +29,8 @@ income_bounds as (
     select vintage, min(income_x) as lo, max(income_x) as hi from income where income_x > 0 group by vintage
 ),
 base as (
-    select h.commune_code, v.vintage, m.bounds_method, g.pseudo_canton_code, i.icm, e.education_x, inc.income_x,
+    select h.commune_code, v.vintage, m.bounds_method, g.pseudo_canton_code, i.icm, e.education_x,
+           (select any_value(education_vintage) from edu) as education_vintage, inc.income_x,
            hb.lo as health_min, hb.hi as health_max, eb.lo as education_min, eb.hi as education_max,
            case m.bounds_method when 'observed' then ib.lo else ib_ref.lo end as income_min,
            case m.bounds_method when 'observed' then ib.hi else ib_ref.hi end as income_max
@@ -63,7 +64,7 @@ select
     health_min,
     health_max,
     education_x,
-    'RP2018' as education_vintage,
+    education_vintage,
     education_index,
     education_min,
     education_max,
@@ -75,6 +76,7 @@ select
     (health_index + education_index + income_index) / 3 as idh4,
     nullif(concat_ws(' ; ',
         case when icm is null then 'pas d''ICM : commune absente de la géographie 2022 (pas de pseudo-canton)' end,
-        case when education_x is null then 'diplômes RP2018 non disponibles (commune de moins de 2 000 habitants en 2018)' end,
+        case when education_x is null and education_vintage = 'RP2018' then 'diplômes RP2018 non disponibles (commune de moins de 2 000 habitants en 2018)'
+             when education_x is null then 'diplômes non disponibles pour cette commune' end,
         case when income_x is null then 'niveau de vie médian soumis au secret statistique ou absent' end), '') as missing_reason
 from scored

@@ -29,7 +29,8 @@ aggregates as (
         sum(p.population) filter (where c.idh4 is not null) / sum(p.population) as population_share,
         any_value(c.health_min) as health_min, any_value(c.health_max) as health_max,
         any_value(c.education_min) as education_min, any_value(c.education_max) as education_max,
-        any_value(c.income_min) as income_min, any_value(c.income_max) as income_max
+        any_value(c.income_min) as income_min, any_value(c.income_max) as income_max,
+        any_value(c.education_vintage) as education_vintage
     from scopes s
     join c using (commune_code)
     left join pop p using (commune_code)
@@ -40,7 +41,7 @@ communes as (
         'commune' as territory_level, c.commune_code as territory_code, c.vintage, c.bounds_method,
         c.health_index, c.education_index, c.income_index, c.idh4,
         case when c.idh4 is null then 0 else 1 end as communes_included, 1 as communes_total,
-        case when c.idh4 is null then 0.0 else 1.0 end as population_share,
+        case when c.idh4 is null then 0.0 else 1.0 end as population_share, c.education_vintage,
         c.health_min, c.health_max, c.education_min, c.education_max, c.income_min, c.income_max,
         c.icm, c.education_x, c.income_x, c.pseudo_canton_code, c.missing_reason
     from c join territory t using (commune_code)
@@ -61,7 +62,7 @@ select
     u.income_x,
     u.pseudo_canton_code,
     '2016-2021' as health_period,
-    'RP2018' as education_vintage,
+    u.education_vintage,
     'Filosofi ' || u.vintage as income_vintage,
     u.health_min, u.health_max, u.education_min, u.education_max, u.income_min, u.income_max,
     u.communes_included,
@@ -79,12 +80,12 @@ select
 from (
     select territory_level, territory_code, vintage, bounds_method, health_index, education_index, income_index, idh4,
            communes_included, communes_total, population_share, health_min, health_max, education_min, education_max,
-           income_min, income_max, icm, education_x, income_x, pseudo_canton_code, missing_reason
+           income_min, income_max, icm, education_x, income_x, pseudo_canton_code, missing_reason, education_vintage
     from communes
     union all
     select territory_level, territory_code, vintage, bounds_method, health_index, education_index, income_index, idh4,
            communes_included, communes_total, population_share, health_min, health_max, education_min, education_max,
-           income_min, income_max, null, null, null, null, null
+           income_min, income_max, null, null, null, null, null, education_vintage
     from aggregates
 ) u
 left join {{ ref('dim_commune') }} d on u.territory_level = 'commune' and d.commune_code = u.territory_code
