@@ -4,8 +4,9 @@
 with i as (select * from {{ ref('idh4') }} where bounds_method = 'fixed'),
 long as (
     select territory_level, territory_code, 'idh4' as indicator_id, vintage as year, idh4 as value, i.* exclude (territory_level, territory_code) from i
-    union all select territory_level, territory_code, 'idh4_sante', vintage, health_index, i.* exclude (territory_level, territory_code) from i
-    union all select territory_level, territory_code, 'idh4_education', vintage, education_index, i.* exclude (territory_level, territory_code) from i
+    -- Health and education have a single vintage in the inputs: one row, so that no "T-1" pretends to compare them.
+    union all select territory_level, territory_code, 'idh4_sante', vintage, health_index, i.* exclude (territory_level, territory_code) from i where vintage = 2021
+    union all select territory_level, territory_code, 'idh4_education', vintage, education_index, i.* exclude (territory_level, territory_code) from i where vintage = 2021
     union all select territory_level, territory_code, 'idh4_niveau_vie', vintage, income_index, i.* exclude (territory_level, territory_code) from i
     union all select territory_level, territory_code, 'icm_toutes_causes', 2021, icm, i.* exclude (territory_level, territory_code)
     from i where territory_level = 'commune' and vintage = 2021

@@ -107,6 +107,8 @@ select
         when t.value is null then 'Aucune valeur disponible pour l''EPCI.'
         when t1.year is not null and r.vintage_rule = 'census' and t.year - t1.year < 5
             then 'Recensements distants de moins de 5 ans : l''INSEE déconseille la comparaison.'
+        when r.indicator_id = 'idh4' and t1.year is not null
+            then 'Bornes fixes (Filosofi 2019) ; seul le niveau de vie change entre T et T-1 (santé 2016-2021 et éducation : un seul millésime). Couverture partielle : voir marts.idh4.'
     end as note,
     p.impacts_imputables_pdt,
     p.acquis_consolides,
