@@ -10,7 +10,9 @@ Every live client goes through `get_bytes()`, so every payload gets the same tre
 
 from __future__ import annotations
 
+import io
 import os
+import zipfile
 from functools import lru_cache
 
 import requests
@@ -88,3 +90,16 @@ def get_bytes(url: str, params: dict | None = None) -> bytes:
                           "Retry; nothing was landed from this response.")
     return body
 
+
+def get_zip_member(url: str, suffix: str) -> bytes:
+    """Download a zip and return the member whose name ends with `suffix` (case-insensitive)."""
+    body = get_bytes(url)
+    try:
+        with zipfile.ZipFile(io.BytesIO(body)) as z:
+            name = next((n for n in z.namelist() if n.lower().endswith(suffix.lower())), None)
+            if name is None:
+                raise SourceError(url, f"the zip has no {suffix} (found {z.namelist()}).",
+                                  "The publisher renamed the file: update the client in ingest/.")
+            return z.read(name)
+    except zipfile.BadZipFile:
+        raise SourceError(url, "the download is not a valid zip (truncated?).", "Retry; nothing was landed.") from None

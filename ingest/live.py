@@ -17,14 +17,13 @@ from __future__ import annotations
 import io
 import json
 import os
-import zipfile
 
 import pandas as pd
 
 from ingest import settings
 from ingest.catalog import Dataset
 from ingest.errors import SourceError
-from ingest.http import get_bytes
+from ingest.http import get_bytes, get_zip_member
 from ingest import melodi
 
 # Population columns of the commune reference, by INSEE reference year (PROVENANCE §1, verified).
@@ -131,16 +130,7 @@ def melodi_populations(codes: list[str]) -> dict[str, dict[str, int]]:
 def bulk_csv(dataset: Dataset) -> tuple[bytes, str]:
     path, member = BULK[dataset.name]
     url = f"{insee_files()}/{path}"
-    body = get_bytes(url)
-    try:
-        with zipfile.ZipFile(io.BytesIO(body)) as z:
-            name = next((n for n in z.namelist() if n.lower() == member.lower()), None)
-            if name is None:
-                raise SourceError(url, f"the zip has no {member} (found {z.namelist()}).",
-                                  "INSEE renamed the file: update ingest/live.py.")
-            raw = z.read(name)
-    except zipfile.BadZipFile:
-        raise SourceError(url, "the download is not a valid zip (truncated?).", "Retry; nothing was landed.") from None
+    raw = get_zip_member(url, member)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:

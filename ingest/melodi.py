@@ -11,12 +11,11 @@ from __future__ import annotations
 import io
 import json
 import os
-import zipfile
 
 import pandas as pd
 
 from ingest.errors import SourceError
-from ingest.http import get_bytes
+from ingest.http import get_bytes, get_zip_member
 
 MAX_RESULT = 10_000
 
@@ -62,14 +61,5 @@ def bulk_file(dataset: str) -> pd.DataFrame:
     `{ds}_data.csv` (';'-separated) and its metadata. Used where one request per commune would
     take hours at 30 requests a minute."""
     url = f"{base_url()}/file/{dataset}/{dataset}_CSV_FR"
-    body = get_bytes(url)
-    try:
-        with zipfile.ZipFile(io.BytesIO(body)) as z:
-            name = next((n for n in z.namelist() if n.endswith(f"{dataset}_data.csv")), None)
-            if name is None:
-                raise SourceError(url, f"the zip has no {dataset}_data.csv (found {z.namelist()}).",
-                                  "INSEE changed the file layout: update ingest/melodi.py.")
-            data = z.read(name)
-    except zipfile.BadZipFile:
-        raise SourceError(url, "the download is not a valid zip (truncated?).", "Retry; nothing was landed.") from None
+    data = get_zip_member(url, f"{dataset}_data.csv")
     return pd.read_csv(io.BytesIO(data), sep=";", dtype=str, keep_default_na=False, encoding="utf-8-sig")
