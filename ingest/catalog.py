@@ -8,6 +8,21 @@ Adding a dataset is adding an entry here, a GX suite in quality/suites.py and a 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
+
+# The tidy layout of the long files of PROVENANCE §24-§35: one row per territory, variable and year.
+TIDY_COLUMNS = ("geo_level", "geo_code", "variable", "year", "value", "unit")
+
+
+class Rule(NamedTuple):
+    """What a tidy file's variables must look like: every variable matches one rule (else it is
+    unknown: renamed or new), carries the rule's unit, and its values lie within [low, high]."""
+
+    name: str
+    variables: str  # regex on `variable`
+    unit: str  # regex on `unit`
+    low: float | None = 0
+    high: float | None = None
 
 
 @dataclass(frozen=True)
@@ -29,6 +44,11 @@ class Dataset:
     covers_territory: bool = True  # False: the source holds only some communes (e.g. 2,000+ inhabitants)
     live_only: bool = False  # no file in the embedded snapshot: offline runs land an empty batch, marked so
     layout: tuple[str, ...] = ()  # full header of a live-only dataset (others take the embedded file's)
+    rules: tuple[Rule, ...] = ()  # tidy files: the known variables, their units and ranges
+    required_variables: tuple[str, ...] = ()  # tidy files: variables the models read
+    at_most: tuple[tuple[str, str], ...] = ()  # tidy files: (a, b) means a <= b for each territory and year
+    geo_levels: tuple[str, ...] = ("COM",)  # tidy files: territory levels allowed in geo_level
+    scope: str = "region"  # what the commune rows cover: "region" (every commune of HDF) or a département code
 
 
 GEOGRAPHY = Dataset(
@@ -221,60 +241,182 @@ PCAET_MORE = Dataset(
     required=("indicator", "territory_level", "territory_code", "year", "sector", "value", "unit", "source_url"),
 )
 
-ORE_CONSO = Dataset(
-    name="ore_conso_commune",
-    family="pcaet",
-    file="ore_conso_elec_gaz_commune.csv",
-    vintage="annual (Agence ORE)",
-    title="Agence ORE: yearly electricity and gas consumption by commune and sector (MWh)",
-    key=("code_commune", "annee", "filiere"),
-    required=("annee", "filiere", "code_commune", "consototale"),
-    layout=("annee", "filiere", "code_commune", "libelle_commune", "code_epci", "consoa", "consoi", "consor",
-            "consot", "consona", "consototale"),  # one column per sector (MWh): a, i, r, t, na, then the total
-    non_negative=("consototale", "consoa", "consoi", "consor", "consot", "consona"),
-    min_rows=0,
-    live_only=True,
-    covers_territory=False,
-    deps=("geo_appartenance_2022",),
-)
-
-ODRE_INSTALLATIONS = Dataset(
-    name="odre_installations",
-    family="pcaet",
-    file="odre_registre_installations_commune.csv",
-    vintage="rolling 12 months at extraction (ODRÉ)",
-    title="ODRÉ national register of electricity production and storage installations, aggregated (kW, kWh)",
-    key=(),  # one row per installation, or per commune for the aggregated small installations: no natural key
-    required=("codeinseecommune", "filiere", "puismaxinstallee", "energieannuelleglissanteproduite"),
-    layout=("codeinseecommune", "commune", "codeepci", "filiere", "technologie", "regime", "nbinstallations",
-            "puismaxinstallee", "energieannuelleglissanteproduite", "energieannuelleglissanteinjectee"),
-    non_negative=("puismaxinstallee", "energieannuelleglissanteproduite"),
-    min_rows=0,
-    live_only=True,
-    covers_territory=False,
-    deps=("geo_appartenance_2022",),
-)
-
-DIPLOMAS_MELODI = Dataset(
+DIPLOMAS = Dataset(
     name="insee_diplomas_melodi",
     family="idh4_inputs",
-    file="ds_rp_diplomes_princ_hdf.csv",
-    vintage="latest census in Melodi DS_RP_DIPLOMES_PRINC",
-    title="INSEE Melodi DS_RP_DIPLOMES_PRINC: non-schooled population aged 15+ by diploma (EDUC), every "
-          "commune of the region",
-    key=(),  # long format: one row per commune, diploma level and other dimensions
-    required=("GEO", "EDUC", "TIME_PERIOD", "OBS_VALUE"),
-    layout=("GEO", "GEO_OBJECT", "EDUC", "SEX", "AGE", "TIME_PERIOD", "OBS_VALUE"),
+    file="insee_diplomas_rp2017_rp2023_communes_hdf.csv",
+    vintage="RP2017 and RP2023 (Melodi DS_RP_DIPLOMES_PRINC)",
+    title="INSEE Melodi DS_RP_DIPLOMES_PRINC: non-schooled population aged 15+ by highest diploma (EDUC), "
+          "every commune of the region",
+    key=("GEO", "EDUC", "SEX", "AGE", "TIME_PERIOD"),
+    required=("GEO", "GEO_OBJECT", "EDUC", "SEX", "AGE", "TIME_PERIOD", "OBS_VALUE"),
+    commune_key="GEO",
     non_negative=("OBS_VALUE",),
-    min_rows=0,
-    live_only=True,
-    covers_territory=False,
+    min_rows=10_000,
+    deps=("geo_appartenance_2022",),
+)
+
+DIPLOMAS_TOTALS = Dataset(
+    name="insee_diplomas_totals",
+    family="insee",
+    file="insee_diplomas_rp2017_rp2023_totals_dep_fr.csv",
+    vintage="RP2017 and RP2023 (Melodi DS_RP_DIPLOMES_PRINC)",
+    title="INSEE Melodi DS_RP_DIPLOMES_PRINC: the same counts for the five départements of the region and France",
+    key=("GEO", "EDUC", "SEX", "AGE", "TIME_PERIOD"),
+    required=("GEO", "GEO_OBJECT", "EDUC", "SEX", "AGE", "TIME_PERIOD", "OBS_VALUE"),
+    positive=("OBS_VALUE",),
+    min_rows=84,
+)
+
+
+def tidy(name: str, family: str, file: str, vintage: str, title: str, rules: tuple[Rule, ...],
+         required_variables: tuple[str, ...], **kw) -> Dataset:
+    """A file of the tidy layout (PROVENANCE §24-§35), Nord communes unless `scope` says otherwise."""
+    kw.setdefault("scope", "59")
+    kw.setdefault("deps", ("geo_appartenance_2022",))
+    return Dataset(name=name, family=family, file=file, vintage=vintage, title=title,
+                   key=("geo_level", "geo_code", "variable", "year"), required=TIDY_COLUMNS,
+                   commune_key="geo_code", rules=rules, required_variables=required_variables,
+                   non_negative=(), **kw)
+
+
+PERSONS = r"^persons \(INSEE census weighted estimate"
+ACTIVITY_2023 = tidy(
+    "insee_activity_commuting_rp2023", "insee", "insee_rp2023_activity_commuting_communes_nord.csv",
+    "RP2023 (activity also RP2012)",
+    "INSEE census RP2023 (Melodi DS_RP_EMPLOI_LR_PRINC, DS_RP_NAVETTES_PRINC): activity of the 15-64, place of "
+    "work and commuting mode, Nord communes and département totals",
+    rules=(Rule("persons", r"^(pop_15_64|actifs_occupes_)", PERSONS),),
+    required_variables=(
+        "pop_15_64", "pop_15_64_en_emploi", "pop_15_64_chomeurs", "actifs_occupes_15p",
+        "actifs_occupes_travail_commune_residence", "actifs_occupes_voiture_camion_fourgonnette",
+        "actifs_occupes_transports_en_commun", "actifs_occupes_velo", "actifs_occupes_a_pied",
+    ),
+    at_most=(("pop_15_64_en_emploi", "pop_15_64"), ("pop_15_64_chomeurs", "pop_15_64"),
+             ("actifs_occupes_travail_commune_residence", "actifs_occupes_15p"),
+             ("actifs_occupes_voiture_camion_fourgonnette", "actifs_occupes_15p")),
+    geo_levels=("COM", "DEP", "FRANCE"),
+)
+
+ORE_CONSO = tidy(
+    "ore_energy_consumption", "pcaet", "ore_energy_consumption_2024_communes_nord.csv", "2024",
+    "Agence ORE: electricity and gas consumption by commune, residential and all sectors (MWh), with delivery "
+    "points and secret cells",
+    rules=(Rule("energy", r"^conso_(elec|gaz)_(residentiel|tous_secteurs)_mwh$", r"^MWh$"),
+           Rule("counts", r"^(nb_points_livraison_(elec|gaz)_residentiel|nb_mailles_secretisees_(elec|gaz))$", r"^count$")),
+    required_variables=("conso_elec_residentiel_mwh", "conso_elec_tous_secteurs_mwh", "conso_gaz_residentiel_mwh",
+                        "conso_gaz_tous_secteurs_mwh", "nb_mailles_secretisees_elec"),
+    at_most=(("conso_elec_residentiel_mwh", "conso_elec_tous_secteurs_mwh"),
+             ("conso_gaz_residentiel_mwh", "conso_gaz_tous_secteurs_mwh")),
+)
+
+ODRE_PRODUCTION = tidy(
+    "odre_electricity_production", "pcaet", "odre_electricity_production_2026_communes_nord.csv",
+    "register of 2026-07-31 (energy over 12 rolling months)",
+    "ODRÉ / RTE national register of electricity production installations, aggregated by commune and filière "
+    "(installations, kW, MWh injected, status of the energy figure)",
+    rules=(Rule("energy", r"^prod_[a-z_]+_energie_injectee_mwh$", r"^MWh$"),
+           Rule("power", r"^prod_[a-z_]+_puissance_kw$", r"^kW$"),
+           Rule("installations", r"^prod_[a-z_]+_nb_installations$", r"^count$"),
+           Rule("status", r"^prod_[a-z_]+_energie_statut$", r"^code \(0=known", 0, 2)),
+    required_variables=("prod_solaire_pv_puissance_kw", "prod_solaire_pv_energie_injectee_mwh",
+                        "prod_solaire_pv_energie_statut", "prod_solaire_pv_nb_installations"),
+    covers_territory=False,  # a commune without any installation has no row (2 of the 47)
+)
+
+CEREMA_LAND = tidy(
+    "cerema_land_take", "pcaet", "cerema_land_take_2011_2024_communes_nord.csv", "2011-2024",
+    "Cerema: consumption of natural, agricultural and forest land (ENAF) by commune, yearly 2011-2024 (ha)",
+    rules=(Rule("hectares", r"^(conso_enaf_|surface_commune_ha$)", r"^ha$"),),
+    required_variables=("conso_enaf_annuelle_ha", "conso_enaf_2011_2020_ha", "conso_enaf_2021_2024_ha",
+                        "surface_commune_ha"),
+    at_most=(("conso_enaf_2021_2024_ha", "conso_enaf_total_2011_2024_ha"),
+             ("conso_enaf_total_2011_2024_ha", "surface_commune_ha")),
+)
+
+AGRESTE_FARMLAND = tidy(
+    "agreste_farmland", "pcaet", "agreste_ra2020_farmland_communes_nord.csv", "RA 2020",
+    "Agreste, recensement agricole 2020: utilised agricultural area (SAU) of the farms whose seat is in the commune",
+    rules=(Rule("hectares", r"^(sau_ha|surface_[a-z_]+_ha)$", r"^ha$"),),
+    required_variables=("sau_ha",),
+    at_most=(("surface_prairies_ha", "sau_ha"), ("surface_cereales_oleoproteagineux_ha", "sau_ha")),
+    covers_territory=False,  # secret cells are skipped: 44 of the 47 communes
+)
+
+IRVE_CARPOOL = tidy(
+    "irve_carpool", "pcaet", "irve_carpool_2026_communes_nord.csv", "2026",
+    "EV charging points (IRVE consolidated file) and car-pool places (Base nationale des lieux de covoiturage)",
+    rules=(Rule("counts", r"^(irve_nb_|covoiturage_nb_)", r"^count$"),),
+    required_variables=("irve_nb_points_charge", "covoiturage_nb_places_declarees"),
+    at_most=(("irve_nb_stations", "irve_nb_points_charge"), ("irve_nb_points_charge_50kw_plus", "irve_nb_points_charge")),
+    covers_territory=False,  # an absent commune has no charging point and no car-pool place
+)
+
+ADEME_DPE = tidy(
+    "ademe_dpe_labels", "housing", "ademe_dpe_labels_2026_communes_nord.csv", "July 2021 - June 2026",
+    "ADEME: housing energy-performance diagnostics (DPE) by label A-G, cumulated since July 2021",
+    rules=(Rule("diagnostics", r"^dpe_nb_diagnostics_etiquette_[a-g]$", r"^count \(diagnostics\)$"),),
+    required_variables=tuple(f"dpe_nb_diagnostics_etiquette_{x}" for x in "abcdefg"),
+    geo_levels=("COM", "DEP", "FRANCE"),
+)
+
+CAF_BENEFICIARIES = tidy(
+    "caf_beneficiaries", "social", "caf_beneficiaries_2020_2024_communes_nord.csv", "December 2020-2024",
+    "CAF: beneficiary households by benefit (RSA, prime d'activité, housing aid, family allowances, PAJE)",
+    rules=(Rule("households", r"^(foyers_[a-z_]+|personnes_couvertes)$", r"rounded to 5 by CAF$"),
+           Rule("flag", r"^somme_arrondissements_flag$", r"^1 = value is a sum", 0, 1)),
+    required_variables=("foyers_allocataires", "foyers_rsa", "foyers_prime_activite"),
+    at_most=(("foyers_rsa", "foyers_allocataires"), ("foyers_prime_activite", "foyers_allocataires")),
+)
+
+SSMSI_OFFENCES = tidy(
+    "ssmsi_offences", "social", "ssmsi_recorded_offences_2016_2025_communes_nord.csv", "2016-2025",
+    "SSMSI: offences recorded by police and gendarmerie by commune (counts 2016-2025, rates of the latest year)",
+    rules=(Rule("counts", r"^[a-z_]+_nombre$", r"^(victims|victims heard|offences|vehicles|persons implicated)"),
+           Rule("rates", r"^[a-z_]+_taux_pour_mille$", r"^per 1000 (inhabitants|dwellings)$", 0, 1000)),
+    required_variables=("violences_physiques_intrafamiliales_nombre", "violences_physiques_intrafamiliales_taux_pour_mille"),
+    geo_levels=("COM", "DEP"),
+    covers_territory=False,  # small counts are not diffused: an absent commune is secret, not zero
+)
+
+DREES_APL = tidy(
+    "drees_apl", "health", "drees_apl_gp_2022_2024_communes_nord.csv", "2022-2024",
+    "DREES: accessibility to general practitioners (APL, consultations per inhabitant per year)",
+    rules=(Rule("apl", r"^apl_medecins_generalistes(_65ans_ou_moins)?$", r"^consultations/visits accessible", 0, 20),),
+    required_variables=("apl_medecins_generalistes",),
+    geo_levels=("COM", "DEP", "FRANCE"),
+)
+
+ELECTIONS_2026 = tidy(
+    "municipal_elections_2026", "social", "municipal_elections_2026_communes_nord.csv", "March 2026",
+    "Ministère de l'Intérieur: municipal elections of March 2026 by commune (registered, voters, ballots, seats)",
+    rules=(Rule("ballots", r"^(inscrits|votants|exprimes|bulletins_blancs|bulletins_nuls|bulletins_blancs_et_nuls|"
+                            r"voix_liste_en_tete)_t[12]$", r"^(registered voters|voters|valid votes|blank|null|votes)"),
+           Rule("lists_seats", r"^(nb_listes_t[12]|sieges_conseil_municipal|sieges_conseil_communautaire)$",
+                r"^(number of lists|seats)"),
+           Rule("round", r"^tour_decisif$", r"^round that allocated", 1, 2),
+           Rule("percent", r"^(taux_participation_t[12]_calc|mediane_communale_[a-z_0-9]+|part_communes_liste_unique_t1)$",
+                r"^percent", 0, 100)),
+    required_variables=("inscrits_t1", "votants_t1"),
+    at_most=(("votants_t1", "inscrits_t1"), ("exprimes_t1", "votants_t1")),
+    geo_levels=("COM", "FRANCE"),
+)
+
+CNAF_CHILDCARE = tidy(
+    "cnaf_childcare_coverage", "social", "caf_childcare_coverage_2023_nord.csv", "2023",
+    "CNAF: childcare coverage for children under 3 (places per 100 children), communes of 10,000+, EPCIs, "
+    "départements, region, France",
+    rules=(Rule("coverage", r"^taux_couverture_[a-z_0-9]+$", r"^places per 100 children under 3", 0, 200),),
+    required_variables=("taux_couverture_global",),
+    geo_levels=("COM", "EPCI", "DEP", "REG", "FRANCE"),
+    covers_territory=False,  # published for communes of 10,000+ inhabitants only (4 of the 47)
 )
 
 DATASETS: tuple[Dataset, ...] = (
     GEOGRAPHY, COMMUNES, COMPARATEUR_2025, COMPARATEUR_2021, DOSSIER_COMPLET_2025, FILOSOFI_2021,
-    PUBLISHED, AGGREGATES_2018, HMD_MX, POP_AGE_FRANCE, DIPLOMAS_2018, PCAET_PUBLISHED, PCAET_MORE, ORE_CONSO,
-    ODRE_INSTALLATIONS, DIPLOMAS_MELODI,
+    PUBLISHED, AGGREGATES_2018, HMD_MX, POP_AGE_FRANCE, DIPLOMAS_2018, PCAET_PUBLISHED, PCAET_MORE, DIPLOMAS,
+    DIPLOMAS_TOTALS, ACTIVITY_2023, ORE_CONSO, ODRE_PRODUCTION, CEREMA_LAND, AGRESTE_FARMLAND, IRVE_CARPOOL, ADEME_DPE,
+    CAF_BENEFICIARIES, SSMSI_OFFENCES, DREES_APL, ELECTIONS_2026, CNAF_CHILDCARE,
 )
 
 BY_NAME = {d.name: d for d in DATASETS}

@@ -39,7 +39,7 @@ def barometre_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource)
     failed = record_test_results(context.run_id, invocation.get_artifact("run_results.json"))
     if not invocation.is_successful():
         raise dg.Failure(
-            description="dbt build failed: " + ("; ".join(failed[:10]) or invocation.get_error() or "see the dbt logs")
+            description="dbt build failed: " + ("; ".join(failed[:10]) or str(invocation.get_error() or "see the dbt logs"))
             + ". What to do: inspect the failing rows with `dbt test --select <test> --store-failures`, fix the model "
               "or the delivery; marts keep their last good state for models that did not build.",
         )

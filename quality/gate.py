@@ -86,7 +86,31 @@ def validation_frame(df: pd.DataFrame, dataset: Dataset) -> pd.DataFrame:
             text = df[col].astype("string").str.strip()
             text = text.mask(text.isin(suites.SECRET_MARKERS) | (text == ""))
             out[f"num__{col}"] = pd.to_numeric(text, errors="coerce").astype("float64")
+    if dataset.rules:
+        out["_rule"], out["_at_most"] = tidy_annotations(out, dataset)
     return out
+
+
+def tidy_annotations(frame: pd.DataFrame, dataset: Dataset) -> tuple[pd.Series, pd.Series]:
+    """For a long file: the rule each row's variable matches (None: unknown variable), and, on the
+    row of `a`, the broken rule "a <= b" with both values when a > b for the same territory and year."""
+    rule = pd.Series(None, index=frame.index, dtype="object")
+    for r in reversed(dataset.rules):  # the first matching rule wins
+        rule = rule.mask(frame["variable"].str.contains(r.variables, regex=True, na=False), r.name)
+    broken = pd.Series(None, index=frame.index, dtype="object")
+    keys = ["geo_level", "geo_code", "year"]
+    for a, b in dataset.at_most:
+        left = frame.loc[frame["variable"] == a, keys + ["num__value"]].reset_index()
+        right = frame.loc[frame["variable"] == b, keys + ["num__value"]]
+        both = left.merge(right, on=keys, suffixes=("_a", "_b"))
+        bad = both[both["num__value_a"] > both["num__value_b"]]
+        broken.loc[bad["index"]] = [f"{a} {x:g} > {b} {y:g}" for x, y in zip(bad["num__value_a"], bad["num__value_b"])]
+    return rule, broken
+
+
+def index_columns(dataset: Dataset) -> list[str]:
+    """Columns that locate a failing row in the message: the key (the first three parts of a long key)."""
+    return list(dataset.key[:3] or [dataset.commune_key or dataset.required[0]])
 
 
 def _run_suite(frame: pd.DataFrame, dataset: Dataset, members: list[str]) -> tuple[int, list[Failure]]:
@@ -113,7 +137,7 @@ def _run_suite(frame: pd.DataFrame, dataset: Dataset, members: list[str]) -> tup
     checkpoint = context.checkpoints.add_or_update(gx.Checkpoint(
         name=f"gate_{dataset.name}", validation_definitions=[validation],
         actions=[UpdateDataDocsAction(name="data_docs")],
-        result_format={"result_format": "COMPLETE", "unexpected_index_column_names": list(dataset.key[:1] or [dataset.commune_key or dataset.required[0]]),
+        result_format={"result_format": "COMPLETE", "unexpected_index_column_names": index_columns(dataset),
                        "partial_unexpected_count": MAX_SAMPLE},
     ))
     result = next(iter(checkpoint.run(batch_parameters={"dataframe": frame}).run_results.values()))
@@ -130,7 +154,8 @@ def _run_suite(frame: pd.DataFrame, dataset: Dataset, members: list[str]) -> tup
             continue
         if cfg.type == "expect_column_distinct_values_to_contain_set":
             missing = sorted(set(cfg.kwargs["value_set"]) - set(frame[col].dropna()))
-            failures.append(Failure("territory communes missing", col, len(missing), missing))
+            what = "required variables missing (renamed?)" if col == "variable" else "territory communes missing"
+            failures.append(Failure(what, col, len(missing), missing))
             continue
         if cfg.type == "expect_table_row_count_to_be_between":
             failures.append(Failure(f"row count {res.get('observed_value')} below {cfg.kwargs['min_value']}", None,
@@ -142,6 +167,15 @@ def _run_suite(frame: pd.DataFrame, dataset: Dataset, members: list[str]) -> tup
             failures.append(Failure(label, col, len(frame), [r.exception_info.get("exception_message", "")[:200]]))
             continue
         index = res.get("unexpected_index_list") or []
+        if col == "_at_most":  # the broken rule, with both values, says more than the row's key
+            failures.append(Failure("consistency rule a <= b broken", None, int(res.get("unexpected_count") or 0),
+                                    (res.get("partial_unexpected_list") or [])[:MAX_SAMPLE]))
+            continue
+        if col == "_rule":
+            failures.append(Failure("unknown variable (renamed, or not described in ingest/catalog.py)", "variable",
+                                    int(res.get("unexpected_count") or 0),
+                                    [i.get("variable") for i in index[:MAX_SAMPLE]] if index and isinstance(index[0], dict) else []))
+            continue
         sample = [{**i} for i in index[:MAX_SAMPLE]] if index and isinstance(index[0], dict) else \
             (res.get("partial_unexpected_list") or [])[:MAX_SAMPLE]
         failing = res.get("unexpected_count") or 0
@@ -157,6 +191,8 @@ def run_gate(con: duckdb.DuckDBPyConnection, dataset: Dataset, run_id: str) -> G
                               "ORDER BY status_at DESC LIMIT 1", [dataset.name]).fetchone()
     schema = "landing" if dataset.name == "geo_appartenance_2022" else "raw"
     members = territory_members(con, schema) if dataset.commune_key or dataset.family == "geography" else []
+    if dataset.scope != "region":  # a file of one département covers the territory's communes of that département
+        members = [m for m in members if m.startswith(dataset.scope)]
     evaluated, failures = _run_suite(validation_frame(df, dataset), dataset, members)
     if dataset.family == "geography" and not members:
         failures.append(Failure(f"territory {settings.territory()} has no member commune in column EPCI", "EPCI", 0, []))

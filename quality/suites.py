@@ -15,8 +15,37 @@ COMMUNE_CODE = r"^[0-9][0-9AB][0-9]{3}$"
 MEDIAN_BOUNDS = (5_000, 100_000)  # € per consumption unit and year: far outside any French commune
 
 
+TERRITORY_CODE = r"^(?:[0-9][0-9AB][0-9]{3}|[0-9]{2,3}|[0-9]{9}|FR)$"  # commune, département, region, EPCI, France
+
+
 def numeric_columns(dataset: Dataset) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(dataset.rates + dataset.positive + dataset.non_negative + dataset.medians))
+    tidy_value = ("value",) if dataset.rules else ()
+    return tuple(dict.fromkeys(dataset.rates + dataset.positive + dataset.non_negative + dataset.medians + tidy_value))
+
+
+def tidy_expectations(dataset: Dataset) -> list:
+    """A long file (geo_level, geo_code, variable, year, value, unit): every variable known, with its
+    unit and range; the variables the models read present; the file's own consistency rules (a <= b).
+    The frame carries `_rule` (the rule the variable matches) and `_at_most` (the broken a <= b rule)."""
+    import great_expectations as gx
+
+    E = gx.expectations
+    out = [
+        E.ExpectColumnValuesToBeInSet(column="geo_level", value_set=list(dataset.geo_levels)),
+        E.ExpectColumnValuesToMatchRegex(column="geo_code", regex=COMMUNE_CODE, row_condition='geo_level=="COM"',
+                                         condition_parser="pandas"),
+        E.ExpectColumnValuesToMatchRegex(column="geo_code", regex=TERRITORY_CODE),
+        E.ExpectColumnValuesToMatchRegex(column="year", regex=r"^(?:20[0-9]{2})?$"),
+        E.ExpectColumnValuesToNotBeNull(column="_rule"),  # a variable no rule knows: renamed, or new
+        E.ExpectColumnDistinctValuesToContainSet(column="variable", value_set=list(dataset.required_variables)),
+        E.ExpectColumnValuesToBeNull(column="_at_most"),
+    ]
+    for rule in dataset.rules:
+        where = {"row_condition": f'_rule=="{rule.name}"', "condition_parser": "pandas"}
+        out.append(E.ExpectColumnValuesToMatchRegex(column="unit", regex=rule.unit, **where))
+        if rule.low is not None or rule.high is not None:
+            out.append(E.ExpectColumnValuesToBeBetween(column="num__value", min_value=rule.low, max_value=rule.high, **where))
+    return out
 
 
 def expectations(dataset: Dataset, members: list[str] | None) -> list:
@@ -34,8 +63,11 @@ def expectations(dataset: Dataset, members: list[str] | None) -> list:
                 E.ExpectColumnValuesToBeUnique(column=dataset.key[0])]
     else:
         out.append(E.ExpectCompoundColumnsToBeUnique(column_list=list(dataset.key)))
-    if dataset.commune_key:
+    if dataset.rules:
+        out += tidy_expectations(dataset)
+    elif dataset.commune_key:
         out.append(E.ExpectColumnValuesToMatchRegex(column=dataset.commune_key, regex=COMMUNE_CODE))
+    if dataset.commune_key:
         if members:
             out.append(E.ExpectColumnDistinctValuesToContainSet(column=dataset.commune_key, value_set=members))
     for col in numeric_columns(dataset):

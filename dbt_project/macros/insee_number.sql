@@ -6,3 +6,15 @@
 {% macro insee_is_secret(col) -%}
     (trim({{ col }}) in ('s', 'nd'))
 {%- endmacro %}
+
+{# Staging of a file in the tidy layout (PROVENANCE §24-§35): typed, nothing renamed or dropped. #}
+{% macro tidy_staging(table) -%}
+select
+    geo_level,
+    geo_code,
+    variable,
+    try_cast(nullif(trim(year), '') as integer) as year,
+    {{ insee_number('value') }} as value,
+    unit
+from {{ source('raw', table) }}
+{%- endmacro %}

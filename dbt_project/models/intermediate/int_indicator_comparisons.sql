@@ -20,6 +20,7 @@ select
     c.indicator_id,
     c.year,
     c.value,
+    c.quality_flag,
     e.value as epci_value,
     d.value as departement_value,
     d.basis as departement_basis,

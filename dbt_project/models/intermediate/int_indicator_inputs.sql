@@ -1,4 +1,5 @@
--- Long format inputs for every commune of the snapshot (all Hauts-de-France), one row per
+-- Long format inputs for every commune of the snapshot (all Hauts-de-France, or the Nord for the
+-- theme files of int_indicator_inputs_themes: see `scope`), one row per
 -- commune, indicator and year. Ratios carry numerator and denominator so that any aggregate is
 -- recomputed from sums; medians and published rates carry a direct value that is never averaged.
 -- Merged communes (rows with every census cell empty) are left out: their population is counted
@@ -7,6 +8,7 @@ with c25 as (select * from {{ ref('stg_insee__comparateur_2025') }} where not is
 c21 as (select * from {{ ref('stg_insee__comparateur_2021') }} where not is_merged_row),
 dc as (select * from {{ ref('stg_insee__dossier_complet_2025') }}),
 fi as (select * from {{ ref('stg_insee__filosofi_2021') }}),
+icm as (select * from {{ ref('int_icm_commune') }}),
 inputs as (
     -- population (counts)
     select commune_code, 'population' as indicator_id, 2022 as year, p22_pop as numerator, null::double as denominator, null::double as direct_value, null::integer as period_years, 'comparateur_2025' as source_dataset from c25
@@ -35,6 +37,8 @@ inputs as (
     union all select commune_code, 'taux_chomage_15_24', 2022, p22_chom1524, p22_act1524, null, null, 'dossier_complet_2025' from dc
     union all select commune_code, 'taux_activite_15_64', 2022, p22_act1564, p22_pop1564, null, null, 'comparateur_2025' from c25
     union all select commune_code, 'taux_activite_15_64', 2018, p18_act1564, p18_pop1564, null, null, 'comparateur_2021' from c21
+    union all select commune_code, 'taux_emploi_15_64', 2022, p22_act1564 - p22_chom1564, p22_pop1564, null, null, 'comparateur_2025' from c25
+    union all select commune_code, 'taux_emploi_15_64', 2018, p18_act1564 - p18_chom1564, p18_pop1564, null, null, 'comparateur_2021' from c21
     union all select commune_code, 'concentration_emploi', 2022, p22_emplt, p22_act1564 - p22_chom1564, null, null, 'comparateur_2025' from c25
     union all select commune_code, 'concentration_emploi', 2018, p18_emplt, p18_act1564 - p18_chom1564, null, null, 'comparateur_2021' from c21
     union all select commune_code, 'emplois_au_lieu_de_travail', 2022, p22_emplt, null, null, null, 'comparateur_2025' from c25
@@ -57,8 +61,10 @@ inputs as (
     union all select dc.commune_code, 'equipements_proximite_10000_hab', 2024,
         dc.bpe_2024_b105 + dc.bpe_2024_b201 + dc.bpe_2024_c201 + dc.bpe_2024_c301 + dc.bpe_2024_d307, c25.p22_pop, null, null, 'dossier_complet_2025'
         from dc join c25 using (commune_code)
+    -- health: deaths 2016-2021 over the deaths expected at French rates (pooled by summing both)
+    union all select commune_code, 'icm_toutes_causes', 2021, observed_deaths, expected_deaths, null, null, 'comparateur_2025' from icm
 )
-select
-    inputs.*,
-    left(inputs.commune_code, 2) as departement_code
+select inputs.*, 'region' as scope, false as is_minimum, left(inputs.commune_code, 2) as departement_code
 from inputs
+union all by name
+select * from {{ ref('int_indicator_inputs_themes') }}

@@ -1,6 +1,7 @@
 -- Values for the EPCI, its département and its region, recomputed from the communes' summed
 -- numerators and denominators (never an average of commune rates). Medians and rates published
 -- without their counts cannot be aggregated: those rows say so instead of carrying a number.
+-- A source covering the Nord only (scope '59') gives the EPCI and the Nord, never the region.
 with cat as (select * from {{ ref('indicator_catalogue') }}),
 geo as (select distinct departement_code, region_code from {{ ref('stg_geo__communes_2022') }}),
 territory as (select * from {{ ref('int_territory_communes') }}),
@@ -19,6 +20,10 @@ scopes as (
     join geo using (departement_code)
     where geo.region_code in (select region_code from territory)
 ),
+inputs as (
+    select i.*, cast(cat.min_denominator as double) as min_denominator
+    from {{ ref('int_indicator_inputs') }} i join cat using (indicator_id)
+),
 sums as (
     select
         s.territory_level,
@@ -34,10 +39,13 @@ sums as (
         count(*) as communes_expected,
         any_value(i.source_dataset) as source,
         any_value(cat.kind) as kind,
-        any_value(cat.scale) as scale
+        any_value(cat.scale) as scale,
+        bool_or(i.is_minimum) as is_minimum,
+        any_value(i.min_denominator) as min_denominator
     from scopes s
-    join {{ ref('int_indicator_inputs') }} i using (commune_code)
+    join inputs i using (commune_code)
     join cat using (indicator_id)
+    where s.territory_level != 'region' or i.scope = 'region'
     group by all
 )
 select
@@ -51,8 +59,9 @@ select
     case when kind in ('count', 'ratio', 'growth') then denominator end as denominator,
     case when kind in ('count', 'ratio', 'growth') then 'computed' else 'not_computable' end as basis,
     case when kind not in ('count', 'ratio', 'growth') then 'not_available'
-         when communes_covered = communes_expected then 'ok'
-         else 'partial' end as quality_flag,
+         when communes_covered = 0 then 'missing'
+         when communes_covered < communes_expected then 'partial'
+         else {{ value_quality_flag('numerator', 'denominator', 'min_denominator', 'is_minimum') }} end as quality_flag,
     communes_covered,
     communes_expected,
     source,
@@ -60,5 +69,6 @@ select
     case when kind = 'median' then 'Une médiane ne se calcule pas à partir des médianes communales ; aucune valeur publiée pour ce territoire dans l''instantané'
          when kind = 'direct' then 'Taux publié sans ses effectifs : non agrégeable ; aucune valeur publiée pour ce territoire et cette année dans l''instantané'
          when communes_covered < communes_expected then format('Couverture partielle : {} communes sur {}', communes_covered, communes_expected)
+         else {{ value_quality_note('numerator', 'denominator', 'min_denominator', 'is_minimum') }}
     end as note
 from sums

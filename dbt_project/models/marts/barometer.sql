@@ -1,6 +1,7 @@
 -- The barometer behind the panel's grille de positionnement: one row per cycle, criterion and
 -- indicator, for the EPCI. A criterion without an indicator is still listed, for the panel.
---  * T: the latest EPCI value at or before the cycle year.
+--  * T: the latest EPCI value of the cycle's window, up to the year before the next cycle
+--    (cycle 2024: 2024-2026), since the barometer of a cycle is read until the next one.
 --  * T-1: the previous published cycle's value when one exists, else the previous data vintage.
 --    INSEE's rule: census figures less than 5 years apart are not compared (RP2022 vs RP2018 is not).
 --  * direction: better or worse given the indicator's polarity.
@@ -10,18 +11,19 @@ crit as (select * from {{ ref('criteria') }}),
 f as (select * from {{ ref('fct_indicator_value') }} where value is not null),
 epci as (select * from f where territory_level = 'epci'),
 t as (
-    select e.indicator_id, e.year, e.value
+    select e.indicator_id, e.year, e.value, e.source, e.quality_flag
     from epci e
-    where e.year <= {{ cycle }}
+    where e.year <= {{ cycle }} + 2
     qualify row_number() over (partition by e.indicator_id order by e.year desc) = 1
 ),
 prev_data as (
-    select e.indicator_id, e.year, e.value
+    select e.indicator_id, e.year, e.value, e.quality_flag
     from epci e
     join t on t.indicator_id = e.indicator_id
     join cat on cat.indicator_id = e.indicator_id
     where e.year <= t.year - case when cat.vintage_rule = 'census' then 5 else 1 end
-    qualify row_number() over (partition by e.indicator_id order by e.year desc) = 1
+    -- the same source as T first (same definitions), then the most recent vintage
+    qualify row_number() over (partition by e.indicator_id order by (e.source = t.source) desc, e.year desc) = 1
 ),
 prev_pub as (
     select indicator_id, cycle as previous_cycle, annee_t as year, valeur_t as value
@@ -34,6 +36,7 @@ t1 as (
         t.indicator_id,
         coalesce(p.year, d.year) as year,
         coalesce(p.value, d.value) as value,
+        case when p.indicator_id is null then d.quality_flag end as quality_flag,
         case when p.indicator_id is not null then 'baromètre publié ' || p.previous_cycle
              when d.indicator_id is not null then 'millésime précédent' end as t1_source
     from t
@@ -81,6 +84,7 @@ select
         when r.indicator_id is null then 'à renseigner par le panel'
         when t.value is null then 'non disponible'
         when t1.value is null then 'pas de millésime comparable'
+        when t.quality_flag = 'partial' or t1.quality_flag = 'partial' then 'non comparable (couverture partielle)'
         when r.polarity = 0 then 'sans polarité'
         when t.value = t1.value then 'stable'
         when (t.value - t1.value) * r.polarity > 0 then 'amélioration'
@@ -93,23 +97,31 @@ select
     tg.label_fr as cible,
     tg.target_value_absolute as valeur_cible,
     tg.target_year as annee_cible,
-    case when tg.target_unit = r.unit or tg.target_unit like '% par rapport à%'
+    case when tg.target_unit = r.unit or tg.target_unit like '% par rapport à%' or tg.target_unit = '% de la consommation 2011-2020'
          then t.value - tg.target_value_absolute end as ecart_cible,
+    {{ trajectory('tg.baseline_value', 'tg.baseline_year', 'tg.target_value_absolute', 'tg.target_year', 't.year') }} as valeur_trajectoire,
+    t.value - {{ trajectory('tg.baseline_value', 'tg.baseline_year', 'tg.target_value_absolute', 'tg.target_year', 't.year') }} as ecart_trajectoire,
+    t.quality_flag as qualite_t,
     case
         when r.indicator_id is null then 'à renseigner par le panel'
         when t.value is null then 'indicateur sans valeur à l''échelle de l''EPCI'
         else 'indicateur'
     end as couverture,
     case
-        when r.indicator_id is null then 'Aucune source statistique ouverte identifiée : appréciation du panel.'
+        when r.indicator_id is null then 'Aucune source statistique dans l''instantané : ' || coalesce(gap.source_qui_servirait, 'appréciation du panel') || '.'
         when t.value is null and r.kind = 'median' then 'Médiane non agrégeable depuis les communes et non publiée pour l''EPCI dans l''instantané.'
         when t.value is null and r.kind = 'direct' then 'Taux publié sans effectifs : non agrégeable à l''EPCI ; voir les valeurs communales.'
         when t.value is null then 'Aucune valeur disponible pour l''EPCI.'
         when t1.year is not null and r.vintage_rule = 'census' and t.year - t1.year < 5
             then 'Recensements distants de moins de 5 ans : l''INSEE déconseille la comparaison.'
         when r.indicator_id = 'idh4' and t1.year is not null
-            then 'Bornes fixes (Filosofi 2019) ; seul le niveau de vie change entre T et T-1 (santé 2016-2021 et éducation : un seul millésime). Couverture partielle : voir marts.idh4.'
+            then 'Bornes fixes (RP2017, Filosofi 2019) ; T : éducation RP2023 et revenus 2021 ; T-1 : éducation RP2017 et revenus 2019 ; santé (décès 2016-2021) identique aux deux dates.'
+        when t.quality_flag = 'small_numbers' then 'Petits effectifs : valeur fragile.'
+        when t.quality_flag = 'minimum' then 'Valeur minimale : une partie des données est secrétisée par le producteur.'
+        when t.quality_flag = 'partial' then 'Couverture communale partielle (secret ou données absentes pour certaines communes).'
     end as note,
+    gap.mesure_manquante,
+    gap.source_qui_servirait,
     p.impacts_imputables_pdt,
     p.acquis_consolides,
     p.difficultes_retards_echecs,
@@ -122,4 +134,5 @@ left join cmp g on g.territory_level = 'region' and g.indicator_id = r.indicator
 left join cmp fr on fr.territory_level = 'france' and fr.indicator_id = r.indicator_id and fr.year = t.year and fr.pick = 1
 left join {{ ref('int_targets_absolute') }} tg on tg.indicator_id = r.indicator_id
 left join {{ ref('panel_grid') }} p on p.cycle = {{ cycle }} and p.criterion_id = r.criterion_id
+left join {{ ref('criteria_gaps') }} gap on gap.criterion_id = r.criterion_id
 order by r.criterion_id, r.indicator_id

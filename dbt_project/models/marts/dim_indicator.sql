@@ -17,7 +17,9 @@ select
     cast(c.scale as integer) as scale,
     c.source,
     c.formula,
-    y.years
+    y.years,
+    c.vintage_rule,
+    cast(c.min_denominator as double) as min_denominator
 from {{ ref('indicator_catalogue') }} c
 left join {{ ref('criteria') }} cr using (criterion_id)
 left join years y using (indicator_id)

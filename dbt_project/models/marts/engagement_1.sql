@@ -12,8 +12,10 @@ with cmp as (
 ),
 ranked as (
     select *,
-           case when polarity != 0 and value is not null
-                then rank() over (partition by indicator_id order by value * polarity desc nulls last) end as rank_in_epci
+           -- a small-numbers value is not ranked as if it were solid
+           case when polarity != 0 and value is not null and quality_flag != 'small_numbers'
+                then rank() over (partition by indicator_id, (polarity != 0 and value is not null and quality_flag != 'small_numbers')
+                                  order by value * polarity desc nulls last) end as rank_in_epci
     from cmp
 ),
 wide as (

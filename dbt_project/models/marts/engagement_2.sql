@@ -3,7 +3,7 @@
 -- year, and the gap to that trajectory. Indicators with no value say why (e.g. not available offline).
 with f as (
     select * from {{ ref('fct_indicator_value') }}
-    where indicator_id in (select indicator_id from {{ ref('indicator_catalogue') }} where engagement = 'E2')
+    where indicator_id in (select indicator_id from {{ ref('indicator_catalogue') }} where engagement like '%E2%')
 ),
 t as (select * from {{ ref('int_targets_absolute') }})
 select
