@@ -42,8 +42,7 @@ class Dataset:
     min_rows: int = 1
     deps: tuple[str, ...] = field(default=())  # datasets whose check must pass first
     covers_territory: bool = True  # False: the source holds only some communes (e.g. 2,000+ inhabitants)
-    live_only: bool = False  # no file in the embedded snapshot: offline runs land an empty batch, marked so
-    layout: tuple[str, ...] = ()  # full header of a live-only dataset (others take the embedded file's)
+    complete: tuple[str, ...] = ()  # columns that must hold a number on every row (no secret, no blank)
     rules: tuple[Rule, ...] = ()  # tidy files: the known variables, their units and ranges
     required_variables: tuple[str, ...] = ()  # tidy files: variables the models read
     at_most: tuple[tuple[str, str], ...] = ()  # tidy files: (a, b) means a <= b for each territory and year
@@ -76,6 +75,11 @@ COMMUNES = Dataset(
     ),
     commune_key="code_insee",
     positive=(
+        "population_pkg0_8_0_pl2016_src3677855", "population_pkg4_0_0_cog2024a_src7739582",
+        "population_pkg4_1_0_cog2024_src8290591",
+    ),
+    # the marts need the three vintages for every member: a commune without one is refused
+    complete=(
         "population_pkg0_8_0_pl2016_src3677855", "population_pkg4_0_0_cog2024a_src7739582",
         "population_pkg4_1_0_cog2024_src8290591",
     ),

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
 import zipfile
 from functools import lru_cache
+from pathlib import Path
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -36,23 +38,31 @@ def _float_env(name: str, default: float) -> float:
     return float(os.environ.get(name, default))
 
 
-@lru_cache(maxsize=4)
-def _session(cache_dir: str, per_minute: float, backoff: float, retries: int) -> requests.Session:
-    session = CachedLimiterSession(
-        cache_name=cache_dir, backend="filesystem", expire_after=30 * 24 * 3600,
-        allowable_codes=(200,), per_minute=per_minute, per_host=True, burst=1,
-    )
-    retry = Retry(
+def _retry(retries: int, backoff: float, statuses: tuple[int, ...]) -> Retry:
+    return Retry(
         total=retries, connect=retries, read=retries, status=retries,
         backoff_factor=backoff, backoff_max=120,
-        status_forcelist=(429, 500, 502, 503, 504),
+        status_forcelist=statuses,
         allowed_methods=frozenset({"GET"}),
         respect_retry_after_header=True,
         raise_on_status=False,  # the last response is returned, and reported below with its status
     )
-    adapter = HTTPAdapter(max_retries=retry)
+
+
+@lru_cache(maxsize=4)
+def _session(cache_dir: str, per_minute: float, backoff: float, retries: int, melodi: str) -> requests.Session:
+    session = CachedLimiterSession(
+        cache_name=cache_dir, backend="filesystem", expire_after=30 * 24 * 3600,
+        allowable_codes=(200,), per_minute=per_minute, per_host=True, burst=1,
+    )
+    adapter = HTTPAdapter(max_retries=_retry(retries, backoff, (429, 500, 502, 503, 504)))
     session.mount("http://", adapter)
     session.mount("https://", adapter)
+    # Melodi answers an unknown dataset with HTTP 500: on its data and catalogue routes a 500 is a
+    # wrong request, not an outage, so it is not retried (the longest mounted prefix wins).
+    no_500 = HTTPAdapter(max_retries=_retry(retries, backoff, (429, 502, 503, 504)))
+    for route in ("/data/", "/catalog/"):
+        session.mount(melodi + route, no_500)
     session.headers["User-Agent"] = USER_AGENT
     return session
 
@@ -64,7 +74,12 @@ def session() -> requests.Session:
         _float_env("BAROMETRE_HTTP_PER_MINUTE", 30),
         _float_env("BAROMETRE_HTTP_BACKOFF", 2.0),
         int(_float_env("BAROMETRE_HTTP_RETRIES", 5)),
+        melodi_base_url(),
     )
+
+
+def melodi_base_url() -> str:
+    return os.environ.get("BAROMETRE_MELODI_API", "https://api.insee.fr/melodi").rstrip("/")
 
 
 def get_bytes(url: str, params: dict | None = None) -> bytes:
@@ -80,6 +95,9 @@ def get_bytes(url: str, params: dict | None = None) -> bytes:
     except requests.exceptions.RequestException as exc:
         raise SourceError(url, f"request failed: {exc.__class__.__name__}: {exc}",
                           "Check the network and the URL, or run on the embedded snapshot (the default).") from None
+    if response.status_code == 500 and response.url.startswith((melodi_base_url() + "/data/", melodi_base_url() + "/catalog/")):
+        raise SourceError(response.url, "HTTP 500 from Melodi: it answers so for an unknown dataset id or filter.",
+                          "Check the dataset id and filters on https://catalogue-donnees.insee.fr (retrying will not help).")
     if response.status_code != 200:
         raise SourceError(response.url, f"HTTP {response.status_code} {response.reason} after retries.",
                           "Retry later; a persistent 4xx means the endpoint or dataset id changed: update ingest/live.py.")
@@ -91,15 +109,26 @@ def get_bytes(url: str, params: dict | None = None) -> bytes:
     return body
 
 
-def get_zip_member(url: str, suffix: str) -> bytes:
-    """Download a zip and return the member whose name ends with `suffix` (case-insensitive)."""
+def extract_zip_member(url: str, dest: Path, name: str | None = None, suffix: str | None = None) -> Path:
+    """Download a zip and extract one member into the folder `dest` (streamed, never held as one
+    string): the member called `name` exactly (in any folder of the zip), or the only member whose
+    name ends with `suffix`. `meta_dossier_complet.csv` must never pass for `dossier_complet.csv`,
+    hence exact names where the file name is known."""
     body = get_bytes(url)
     try:
         with zipfile.ZipFile(io.BytesIO(body)) as z:
-            name = next((n for n in z.namelist() if n.lower().endswith(suffix.lower())), None)
-            if name is None:
-                raise SourceError(url, f"the zip has no {suffix} (found {z.namelist()}).",
-                                  "The publisher renamed the file: update the client in ingest/.")
-            return z.read(name)
+            names = z.namelist()
+            if name is not None:
+                found = [n for n in names if n.rsplit("/", 1)[-1].lower() == name.lower()]
+            else:
+                found = [n for n in names if n.lower().endswith(str(suffix).lower())]
+            if len(found) != 1:
+                wanted = name or f"a single member ending in {suffix}"
+                raise SourceError(url, f"the zip holds {len(found)} match(es) for {wanted} (members: {names}).",
+                                  "The publisher renamed or added files: update the client in ingest/.")
+            target = dest / found[0].rsplit("/", 1)[-1]
+            with z.open(found[0]) as src, open(target, "wb") as out:
+                shutil.copyfileobj(src, out, 1 << 20)
+            return target
     except zipfile.BadZipFile:
         raise SourceError(url, "the download is not a valid zip (truncated?).", "Retry; nothing was landed.") from None

@@ -18,10 +18,6 @@ def fetch(dataset: Dataset) -> tuple[bytes, str]:
 
         return live.fetch(dataset)
     path = settings.snapshot_dir() / dataset.file
-    if dataset.live_only and not path.is_file():
-        # Not in the snapshot: land an empty batch (header only) so the marts can say "not available offline".
-        header = ",".join(dataset.layout or dataset.required)
-        return (header + "\n").encode(), f"not available offline: {dataset.file} (live mode only)"
     if not path.is_file():
         raise SourceError(str(path), f"the snapshot has no file {dataset.file} ({dataset.title}).",
                           "Put the file in the snapshot folder, or point --snapshot-dir at a complete delivery.")

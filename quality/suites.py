@@ -28,12 +28,12 @@ def tidy_expectations(dataset: Dataset) -> list:
     unit and range; the variables the models read present; the file's own consistency rules (a <= b).
     The frame carries `_rule` (the rule the variable matches) and `_at_most` (the broken a <= b rule)."""
     import great_expectations as gx
+    from great_expectations.expectations.row_conditions import Column
 
     E = gx.expectations
     out = [
         E.ExpectColumnValuesToBeInSet(column="geo_level", value_set=list(dataset.geo_levels)),
-        E.ExpectColumnValuesToMatchRegex(column="geo_code", regex=COMMUNE_CODE, row_condition='geo_level=="COM"',
-                                         condition_parser="pandas"),
+        E.ExpectColumnValuesToMatchRegex(column="geo_code", regex=COMMUNE_CODE, row_condition=Column("geo_level") == "COM"),
         E.ExpectColumnValuesToMatchRegex(column="geo_code", regex=TERRITORY_CODE),
         E.ExpectColumnValuesToMatchRegex(column="year", regex=r"^(?:20[0-9]{2})?$"),
         E.ExpectColumnValuesToNotBeNull(column="_rule"),  # a variable no rule knows: renamed, or new
@@ -41,7 +41,7 @@ def tidy_expectations(dataset: Dataset) -> list:
         E.ExpectColumnValuesToBeNull(column="_at_most"),
     ]
     for rule in dataset.rules:
-        where = {"row_condition": f'_rule=="{rule.name}"', "condition_parser": "pandas"}
+        where = {"row_condition": Column("_rule") == rule.name}
         out.append(E.ExpectColumnValuesToMatchRegex(column="unit", regex=rule.unit, **where))
         if rule.low is not None or rule.high is not None:
             out.append(E.ExpectColumnValuesToBeBetween(column="num__value", min_value=rule.low, max_value=rule.high, **where))
@@ -81,6 +81,8 @@ def expectations(dataset: Dataset, members: list[str] | None) -> list:
     for col in dataset.medians:
         out.append(E.ExpectColumnValuesToBeBetween(column=f"num__{col}", min_value=MEDIAN_BOUNDS[0],
                                                    max_value=MEDIAN_BOUNDS[1]))
+    for col in dataset.complete:
+        out.append(E.ExpectColumnValuesToNotBeNull(column=f"num__{col}"))
     for col in numeric_columns(dataset):
         # A column of nothing but secrets carries no information: refuse it rather than publish blanks.
         out.append(E.ExpectColumnValuesToNotBeNull(column=f"num__{col}", mostly=0.01))

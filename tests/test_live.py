@@ -1,12 +1,17 @@
 """Live mode against a loopback server replaying the real endpoint formats (never the internet)."""
 
+import io
+import zipfile
+
 import duckdb
+import pandas as pd
 import pytest
 
-from ingest import http, live
-from ingest.catalog import COMMUNES, COMPARATEUR_2025
+from ingest import http, live, melodi, settings
+from ingest.catalog import COMMUNES, COMPARATEUR_2025, DIPLOMAS, ODRE_PRODUCTION, ORE_CONSO
 from ingest.errors import SourceError
-from tests.live_server import TEST_YEAR, Replay, serve
+from tests import live_server
+from tests.live_server import Replay, serve
 
 
 @pytest.fixture
@@ -23,7 +28,6 @@ def replay(tmp_path, monkeypatch):
     monkeypatch.setenv("BAROMETRE_HTTP_PER_MINUTE", "6000")
     monkeypatch.setenv("BAROMETRE_HTTP_BACKOFF", "0.01")
     monkeypatch.setenv("BAROMETRE_HTTP_RETRIES", "2")
-    rp.base = base
     yield rp
     server.shutdown()
 
@@ -38,13 +42,35 @@ def test_429_then_200_is_retried_after_retry_after(replay):
     assert "59172,Denain,215901729" in payload.decode() or "59172,Denain," in payload.decode()
 
 
-def test_populations_come_from_melodi_by_reference_year(replay):
+def _table(payload: bytes) -> pd.DataFrame:
+    return pd.read_csv(io.BytesIO(payload), dtype=str, keep_default_na=False)
+
+
+def test_populations_come_from_populations_historiques_in_one_request(replay):
     payload, _ = live.commune_reference(COMMUNES)
-    denain = next(l for l in payload.decode().splitlines() if l.startswith("59172,"))
-    header = payload.decode().splitlines()[0].split(",")
-    row = dict(zip(header, denain.split(",")))
-    assert row["population_pkg4_1_0_cog2024_src8290591"] == "20622"  # RP2022 legal population
-    assert row["population_pkg1_1_1_cog2021_src6011070"] == ""  # unverified vintage: left missing
+    df = _table(payload).set_index("code_insee")
+    embedded = pd.read_csv(settings.EMBEDDED_DIR / COMMUNES.file, dtype=str).set_index("code_insee")
+    for column in live.POPULATION_COLUMNS.values():
+        assert (df[column] == embedded.loc[df.index, column]).all(), column
+    assert df.loc["59172", "population_pkg4_1_0_cog2024_src8290591"] == "20622"  # RP2022 legal population
+    assert replay.hits["/melodi/data/DS_POPULATIONS_HISTORIQUES"] == 1
+    assert replay.queries["/melodi/data/DS_POPULATIONS_HISTORIQUES"][0]["GEO"] == ["EPCI-200042190*COM"]
+    # The old per-commune calls to DS_POPULATIONS_REFERENCE (latest vintage only) are gone.
+    assert replay.hits["/melodi/data/DS_POPULATIONS_REFERENCE"] == 0
+
+
+def test_melodi_paging_follows_next(replay):
+    replay.page_size = 40  # 47 communes x 3 years = 141 observations: 4 pages
+    df = melodi.observations("DS_POPULATIONS_HISTORIQUES", GEO="EPCI-200042190*COM", POPREF_MEASURE="PMUN")
+    assert len(df) == 141 and df["GEO_CODE"].nunique() == 47
+    assert replay.hits["/melodi/data/DS_POPULATIONS_HISTORIQUES"] == 4
+
+
+def test_unknown_melodi_dataset_is_a_500_that_is_not_retried(replay):
+    with pytest.raises(SourceError) as err:
+        melodi.observations("DS_NO_SUCH_DATASET", GEO="COM-59172")
+    assert "unknown dataset" in str(err.value) and "retry later" not in str(err.value).lower()
+    assert replay.hits["/melodi/data/DS_NO_SUCH_DATASET"] == 1
 
 
 def test_persistent_500_fails_clearly_after_retries(replay):
@@ -57,7 +83,7 @@ def test_persistent_500_fails_clearly_after_retries(replay):
 
 
 def test_truncated_body_is_refused(replay):
-    path = f"/geo/epcis/200042190/communes"
+    path = "/geo/epcis/200042190/communes"
     replay.faults[path] = "truncated"
     with pytest.raises(SourceError) as err:
         live.commune_reference(COMMUNES)
@@ -65,32 +91,91 @@ def test_truncated_body_is_refused(replay):
 
 
 def test_renamed_field_is_named(replay):
-    replay.faults[f"/geo/epcis/200042190/communes"] = "rename:codeDepartement:departementCode"
+    replay.faults["/geo/epcis/200042190/communes"] = "rename:codeDepartement:departementCode"
     with pytest.raises(SourceError) as err:
         live.commune_reference(COMMUNES)
     assert "codeDepartement" in str(err.value) and "renamed" in str(err.value)
 
 
 def test_bulk_zip_is_converted_to_the_snapshot_format(replay):
+    # The zip lists meta_base_cc_comparateur.csv first: only the exact member name may be read.
     payload, origin = live.bulk_csv(COMPARATEUR_2025)
     embedded = (live.settings.EMBEDDED_DIR / COMPARATEUR_2025.file).read_text(encoding="utf-8")
     got = payload.decode().splitlines()
     want = embedded.splitlines()
-    assert got[0] == want[0]
-    denain_got = next(l for l in got if l.startswith("59172,"))
-    denain_want = next(l for l in want if l.startswith("59172,"))
+    assert got[0] == want[0] and len(got) == len(want)
+    denain_got = next(line for line in got if line.startswith("59172,"))
+    denain_want = next(line for line in want if line.startswith("59172,"))
     assert [float(x) if x not in ("", "s") else x for x in denain_got.split(",")[1:]] == \
            [float(x) if x not in ("", "s") else x for x in denain_want.split(",")[1:]]
     assert origin.endswith("base_cc_comparateur_csv.zip")
 
 
-def test_ore_http_error_is_named(replay):
-    from ingest.catalog import ORE_CONSO
+def test_a_newer_insee_edition_is_named_not_misread(replay):
+    path = "/files/" + live.BULK["insee_comparateur_2025"][0]
+    zipped = live_server._insee_zip("insee_comparateur_2025")
+    with zipfile.ZipFile(io.BytesIO(zipped)) as z:
+        text = z.read("base_cc_comparateur.csv").decode().replace("P22_", "P23_")
+    replay.routes[path] = lambda q: live_server._zip([("base_cc_comparateur.csv", text)])
+    with pytest.raises(SourceError) as err:
+        live.bulk_csv(COMPARATEUR_2025)
+    assert "RP2023 edition" in str(err.value) and "not RP2022" in str(err.value)
 
-    replay.faults[f"/ore/api/explore/v2.1/catalog/datasets/{live.ORE_DATASET}/exports/csv"] = "500"
+
+def test_diplomas_follow_the_catalogue_to_the_current_edition(replay):
+    replay.diploma_edition = 2024  # the catalogue now names DS_RP_DIPLOMES_PRINC_2024_CSV_FR
+    payload, origin = live.melodi_diplomas(DIPLOMAS)
+    assert "DS_RP_DIPLOMES_PRINC_2024_CSV_FR" in origin and "DS_RP_DIPLOMES_PRINC_2024_data.csv" in origin
+    df = _table(payload)
+    assert list(df.columns) == list(DIPLOMAS.required)
+    embedded = pd.read_csv(settings.EMBEDDED_DIR / DIPLOMAS.file, dtype=str)
+    assert set(df["GEO_OBJECT"]) == {"COM"} and df["GEO"].nunique() == embedded["GEO"].nunique() + 2
+    # Merged communes (OBS_STATUS K) come without a value, never 0; EDUC '_T' is kept for the denominator.
+    assert (df.loc[df["GEO"] == "59070", "OBS_VALUE"] == "").all()
+    denain = df[(df["GEO"] == "59172") & (df["TIME_PERIOD"] == "2023")].set_index("EDUC")["OBS_VALUE"].astype(float)
+    assert denain["_T"] == pytest.approx(denain.drop("_T").sum(), abs=0.1)
+    assert replay.hits["/melodi/catalog/DS_RP_DIPLOMES_PRINC"] == 1
+
+
+def test_ore_data_fair_pages_and_sums(replay):
+    replay.page_size = 1000  # about 2,400 lines for the Nord: three pages chained by `next`
+    payload, origin = live.ore_consumption(ORE_CONSO)
+    path = f"/ore/data-fair/api/v1/datasets/{live.ORE_DATASET}/lines"
+    assert replay.hits[path] == 3 and replay.queries[path][0]["format"] == ["json"]
+    assert len(replay.queries[path][0]["code_commune_in"][0].split(",")) == 648
+    got = _table(payload).astype({"value": float}).set_index(["geo_code", "variable"])["value"]
+    embedded = pd.read_csv(settings.EMBEDDED_DIR / ORE_CONSO.file, dtype={"geo_code": str}).set_index(["geo_code", "variable"])["value"]
+    for key in [("59092", "conso_gaz_tous_secteurs_mwh"), ("59172", "conso_elec_residentiel_mwh"),
+                ("59172", "nb_mailles_secretisees_elec")]:
+        assert got[key] == pytest.approx(embedded[key]), key
+    assert origin.endswith("(annee 2024)")
+
+
+def test_ore_http_error_is_named(replay):
+    replay.faults[f"/ore/data-fair/api/v1/datasets/{live.ORE_DATASET}/lines"] = "500"
     with pytest.raises(SourceError) as err:
         live.ore_consumption(ORE_CONSO)
-    assert "HTTP 500" in str(err.value) and "exports/csv" in str(err.value)
+    assert "HTTP 500" in str(err.value) and "/lines" in str(err.value)
+
+
+def test_odre_register_by_filiere(replay):
+    replay.extra_odre_groups = [{"codeinseecommune": "59172", "filiere": "Stockage non hydraulique", "inst": 1,
+                                 "kw": 500, "kwh": None, "lignes": 1, "connues": 0}]
+    payload, origin = live.odre_production(ODRE_PRODUCTION)
+    got = _table(payload)
+    embedded = pd.read_csv(settings.EMBEDDED_DIR / ODRE_PRODUCTION.file, dtype=str)
+    merged = got.merge(embedded, on=["geo_level", "geo_code", "variable", "year"], suffixes=("", "_embedded"))
+    assert len(merged) == len(embedded) == len(got)  # storage skipped, every filière of the register kept
+    assert (merged["value"].astype(float) == merged["value_embedded"].astype(float)).all()
+    assert "31/07/2026" in origin
+
+
+def test_odre_unknown_filiere_fails_loudly(replay):
+    replay.extra_odre_groups = [{"codeinseecommune": "59172", "filiere": "Hydrogène", "inst": 1, "kw": 1,
+                                 "kwh": 1, "lignes": 1, "connues": 1}]
+    with pytest.raises(SourceError) as err:
+        live.odre_production(ODRE_PRODUCTION)
+    assert "Hydrogène" in str(err.value)
 
 
 def test_cache_avoids_a_second_request(replay):
@@ -113,51 +198,43 @@ def _live_refresh(monkeypatch) -> tuple[bool, str]:
 
 
 def test_live_run_end_to_end(replay, monkeypatch):
-    """`barometre run --source live` through the real job: same figures as the embedded snapshot."""
+    """`barometre run --source live` through the real job: the embedded snapshot's figures."""
     ok, text = _live_refresh(monkeypatch)
     assert ok, text
-    from ingest import settings
     with duckdb.connect(str(settings.warehouse_path()), read_only=True) as con:
-        pop = con.execute("SELECT value FROM marts.fct_indicator_value WHERE territory_level = 'epci' "
-                          "AND indicator_id = 'population' AND year = 2022").fetchone()[0]
-        modes = dict(con.execute("SELECT dataset, source_mode FROM audit.raw_batches").fetchall())
-    assert pop == 158_351
-    assert modes["commune_reference"] == "live" and modes["insee_comparateur_2025"] == "live"
-    assert replay.hits["/melodi/data/DS_POPULATIONS_REFERENCE"] == 47
-    # Agence ORE: one export filtered on the territory's 47 communes, parsed and summed commune -> EPCI.
-    assert len(replay.ore_queries) == 1 and replay.ore_queries[0]["where"][0].count('"59') == 47
-    with duckdb.connect(str(settings.warehouse_path()), read_only=True) as con:
-        e2 = {(r[0], r[1], r[2]): r[3:] for r in con.execute(
-            "SELECT territory_level, territory_code, indicator_id, value, quality_flag, note FROM marts.engagement_2 "
-            "WHERE year = ?", [TEST_YEAR]).fetchall()}
-    assert e2[("commune", "59002", "consommation_energie_finale")][0] == 352.0 + 190.0
-    assert e2[("commune", "59172", "consommation_energie_residentiel")][0] == 900.0 + 700.0
-    assert e2[("epci", "200042190", "consommation_energie_finale")][:2] == (542.0 + 2351.0, "partial")
-    # The empty industry cell for Abscon's gas is a flagged gap, not a zero, and so is the EPCI sum.
-    gap = e2[("commune", "59002", "consommation_energie_industrie")]
-    assert gap[0] is None and gap[1] == "missing" and "pas un zéro" in gap[2]
-    assert e2[("epci", "200042190", "consommation_energie_industrie")][0] is None
-    # Melodi DS_RP_DIPLOMES_PRINC (file service, long EDUC layout) feeds the IDH-4 education input:
-    # built from the same real RP2018 counts, it gives the embedded path's value for Denain.
-    with duckdb.connect(str(settings.warehouse_path()), read_only=True) as con:
-        rows = con.execute("SELECT rows FROM audit.raw_batches WHERE dataset = 'insee_diplomas_melodi' "
-                           "AND status = 'promoted'").fetchone()[0]
-        denain_x = con.execute("SELECT education_x FROM marts.idh4 WHERE territory_code = '59172' AND vintage = 2021 "
-                               "AND bounds_method = 'observed'").fetchone()[0]
-    assert rows == 540 * 7
-    assert denain_x == pytest.approx(100 - 38.4, abs=0.05)
-    # ODRÉ: renewable production only (kWh -> MWh), and the autonomy ratio against the same year's consumption.
-    assert e2[("epci", "200042190", "production_renouvelable")][0] == pytest.approx(50 + 44_000)
-    autonomy = e2[("epci", "200042190", "autonomie_energetique")][0]
-    assert autonomy == pytest.approx(100 * 44_050 / 2_893)
+        def epci(indicator, year):
+            return con.execute("SELECT value FROM marts.fct_indicator_value WHERE territory_level = 'epci' "
+                               "AND indicator_id = ? AND year = ? AND basis = 'computed'", [indicator, year]).fetchone()[0]
+        pops = {y: epci("population", y) for y in (2016, 2022)}
+        pop_2021 = con.execute("SELECT sum(population_2021) FROM marts.dim_commune").fetchone()[0]
+        modes = dict(con.execute("SELECT dataset, source_mode FROM audit.raw_batches WHERE status = 'promoted'").fetchall())
+        communes_with_diplomas = con.execute("SELECT count(DISTINCT GEO) FROM raw.insee_diplomas_melodi").fetchone()[0]
+        conso = epci("consommation_elec_gaz_tous_secteurs", 2024)
+        solar = epci("puissance_solaire_pv_installee", 2026)
+        idh4_communes = con.execute("SELECT count(idh4) FROM marts.idh4 WHERE territory_level = 'commune' "
+                                    "AND vintage = 2021 AND bounds_method = 'fixed'").fetchone()[0]
+    embedded = pd.read_csv(settings.EMBEDDED_DIR / COMMUNES.file)
+    assert pops == {2016: 158_789, 2022: 158_351}
+    assert pop_2021 == embedded["population_pkg4_0_0_cog2024a_src7739582"].sum()
+    for name in ("commune_reference", "insee_comparateur_2025", "insee_diplomas_melodi", "ore_energy_consumption",
+                 "odre_electricity_production"):
+        assert modes[name] == "live", name
+    assert communes_with_diplomas == 3782 + 2  # every commune of the region, and the two merged ones (no value)
+    ore = pd.read_csv(settings.EMBEDDED_DIR / ORE_CONSO.file, dtype={"geo_code": str})
+    members = set(embedded["code_insee"].astype(str))
+    ore = ore[ore["geo_code"].isin(members) & ore["variable"].str.contains("tous_secteurs")]
+    assert conso == pytest.approx(ore["value"].sum())  # transmission-grid customers kept, as the label says
+    odre = pd.read_csv(settings.EMBEDDED_DIR / ODRE_PRODUCTION.file, dtype={"geo_code": str})
+    assert solar == pytest.approx(odre[odre["geo_code"].isin(members) & (odre["variable"] == "prod_solaire_pv_puissance_kw")]["value"].sum() / 1000)
+    assert idh4_communes == 47
 
 
 def test_live_http_error_stops_the_run_and_lands_nothing(replay, monkeypatch):
     from ingest import settings
 
-    replay.faults["/files/5359146/dossier_complet.zip"] = "500"
+    replay.faults["/files/5359146/dossier_complet_31_12_2025.zip"] = "500"
     ok, text = _live_refresh(monkeypatch)
-    assert not ok and "HTTP 500" in text and "dossier_complet.zip" in text
+    assert not ok and "HTTP 500" in text and "dossier_complet_31_12_2025.zip" in text
     assert not (settings.raw_dir() / "insee_dossier_complet_2025").exists()
     with duckdb.connect(str(settings.warehouse_path()), read_only=True) as con:
         marts = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'marts'").fetchone()[0]
