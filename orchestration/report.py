@@ -143,6 +143,7 @@ th, td { border: 1px solid #ccc; padding: .3rem .4rem; vertical-align: top; }
 th { background: #eef3f8; text-align: left; } td:first-child { width: 18rem; } td.n { text-align: right; white-space: nowrap; }
 .amelioration { color: #1a7f37; font-weight: 600; } .degradation { color: #b30000; font-weight: 600; }
 .panel { color: #666; font-style: italic; } svg text { font-size: 11px; }
+tr.fragile td.n { color: #888; background: #f4f4f4; }
 .legend span { display: inline-block; width: 12px; height: 10px; margin: 0 4px 0 12px; }
 </style>
 </head>
@@ -161,9 +162,9 @@ Les quatre colonnes qualitatives sont renseignées par le panel.</p>
 <th>Nord</th><th>Hauts-de-France</th><th>France</th><th>Cible</th>
 <th>Impacts imputables au PDT</th><th>Acquis consolidés</th><th>Difficultés, retards, échecs</th><th>Objectifs d'amélioration</th></tr></thead>
 <tbody>
-{% for r in rows %}<tr>
+{% for r in rows %}<tr{% if r.qualite_t in ("small_numbers", "partial", "minimum") %} class="fragile"{% endif %}>
 <td><strong>{{ r.criterion_id }}</strong> {{ r.criterion_label }}</td>
-<td>{% if r.indicator_id %}{{ r.indicator_label }} <small>({{ r.unit }})</small>{% else %}<span class="panel">à renseigner par le panel</span>{% endif %}{% if r.note %}<br><small>{{ r.note }}</small>{% endif %}</td>
+<td>{% if r.indicator_id %}{{ r.indicator_label }} <small>({{ r.unit }})</small>{% else %}<span class="panel">à renseigner par le panel</span>{% endif %}{% if r.note %}<br><small>{{ r.note }}</small>{% endif %}{% if r.mesure_manquante and (not r.indicator_id or loop.first or loop.previtem.criterion_id != r.criterion_id) %}<br><small class="panel">Non mesuré : {{ r.mesure_manquante }} — source qui servirait : {{ r.source_qui_servirait }}.</small>{% endif %}</td>
 <td class="n">{{ fr(r.valeur_t) }}{% if r.annee_t %}<br><small>{{ r.annee_t }}</small>{% endif %}</td>
 <td class="n">{{ fr(r.valeur_t1) }}{% if r.annee_t1 %}<br><small>{{ r.annee_t1 }}</small>{% endif %}</td>
 <td class="n {{ r.tendance | css }}">{{ fr(r.evolution, 2) if r.evolution is not none else "" }}<br><small>{{ r.tendance }}</small></td>
@@ -187,7 +188,10 @@ du Nord, des Hauts-de-France et de la France lorsqu'elle existe pour la même an
 
 <h2 id="sources">Sources et méthode</h2>
 <ul>
-<li>INSEE : recensement de la population (RP2016, RP2018, RP2022) via la base du comparateur de territoires et le dossier complet ; Filosofi 2019 et 2021 ; BPE 2024 ; géographie au 1er janvier 2022.</li>
+<li>INSEE : recensement de la population (RP2012 à RP2023) via la base du comparateur de territoires, le dossier complet et Melodi (diplômes, activité, navettes) ; Filosofi 2019 et 2021 ; BPE 2024 ; géographie au 1er janvier 2022.</li>
+<li>Énergie et climat : Agence ORE (consommations 2024), ODRÉ / RTE (registre des installations de production), Cerema (consommation d'espaces 2011-2024), Agreste (recensement agricole 2020), fichiers nationaux des bornes de recharge et des aires de covoiturage, ADEME (diagnostics de performance énergétique), chiffres publiés du plan climat.</li>
+<li>Cadre de vie : CAF (allocataires), SSMSI (faits enregistrés), DREES (accessibilité aux médecins généralistes), CNAF (accueil du jeune enfant), ministère de l'Intérieur (municipales 2026).</li>
+<li>Les valeurs grisées reposent sur de petits effectifs, une couverture communale partielle ou des données en partie secrétisées : elles sont fragiles et ne sont pas classées.</li>
 <li>Les taux de l'agglomération, du Nord et des Hauts-de-France sont recalculés à partir des sommes communales de numérateurs et de dénominateurs, jamais moyennés ; une médiane n'est jamais calculée à partir de médianes communales.</li>
 <li>Le secret statistique de l'INSEE laisse des valeurs manquantes : elles restent manquantes, jamais remplacées par zéro ni estimées.</li>
 <li>L'INSEE déconseille de comparer des recensements distants de moins de 5 ans : ces évolutions ne sont pas calculées.</li>

@@ -10,7 +10,7 @@ import os
 
 import pytest
 
-from ingest.catalog import COMMUNES, COMPARATEUR_2025, FILOSOFI_2021
+from ingest.catalog import CAF_BENEFICIARIES, COMMUNES, COMPARATEUR_2025, FILOSOFI_2021, ORE_CONSO
 
 
 def _fingerprint(folder):
@@ -225,3 +225,50 @@ def test_panel_grid_malformed_row_is_refused(tmp_path):
     assert result.returncode != 0
     assert "Compilation Error in seed panel_grid" in result.stdout
     assert "has 8 values, but Table only has 6 columns" in result.stdout
+
+
+def test_tidy_file_faults_are_each_named(pipeline_home, snapshot_copy):
+    """One long-format delivery with four faults: a renamed variable, a wrong unit, residential above
+    all sectors, a negative value. The gate names each, with the rows."""
+    path = snapshot_copy / ORE_CONSO.file
+
+    def corrupt(text):
+        lines = text.splitlines()
+        out = []
+        for line in lines:
+            if line.startswith("COM,59172,conso_elec_residentiel_mwh,"):  # residential > all sectors
+                line = "COM,59172,conso_elec_residentiel_mwh,2024,99999999,MWh"
+            elif line.startswith("COM,59002,conso_gaz_residentiel_mwh,"):
+                line = line.rsplit(",", 1)[0] + ",kWh"  # wrong unit
+            elif line.startswith("COM,59038,conso_elec_tous_secteurs_mwh,"):
+                line = "COM,59038,conso_elec_tous_secteurs_mwh,2024,-5,MWh"  # negative
+            out.append(line.replace("nb_mailles_secretisees_gaz", "nb_mailles_secret_gaz"))  # renamed variable
+        return "\n".join(out) + "\n"
+
+    _edit(path, corrupt)
+    msg = _run_with(snapshot_copy, pipeline_home, dataset=ORE_CONSO)
+    assert ORE_CONSO.name in msg and "What to do" in msg
+    assert "unknown variable" in msg and "nb_mailles_secret_gaz" in msg
+    assert "consistency rule a <= b broken" in msg and "conso_elec_residentiel_mwh 1e+08 > conso_elec_tous_secteurs_mwh" in msg
+    assert "unit" in msg and "MWh" in msg  # the unit regex of the energy rule
+    assert "expect_column_values_to_be_between" in msg and "-5" in msg
+
+
+def test_tidy_file_missing_territory_commune(pipeline_home, snapshot_copy):
+    path = snapshot_copy / CAF_BENEFICIARIES.file
+    _edit(path, lambda t: "\n".join(line for line in t.splitlines() if ",59172," not in line) + "\n")
+    msg = _run_with(snapshot_copy, pipeline_home, dataset=CAF_BENEFICIARIES)
+    assert "territory communes missing" in msg and "59172" in msg
+
+
+def test_commune_without_a_population_year_is_refused(pipeline_home, snapshot_copy):
+    """A member commune lacking a population vintage the marts need (what live mode got from
+    DS_POPULATIONS_REFERENCE, which holds the latest year only) stops the run."""
+    import pandas as pd
+
+    path = snapshot_copy / COMMUNES.file
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    df.loc[df["code_insee"] == "59172", "population_pkg0_8_0_pl2016_src3677855"] = ""
+    df.to_csv(path, index=False, lineterminator="\n")
+    msg = _run_with(snapshot_copy, pipeline_home, dataset=COMMUNES)
+    assert "population_pkg0_8_0_pl2016_src3677855" in msg and "not_be_null" in msg

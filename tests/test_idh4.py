@@ -53,18 +53,23 @@ def test_denain_by_hand(con):
     assert row.icm == pytest.approx(icm, rel=1e-9)
     # Health: 1 - (ICM - min) / (max - min)
     health = 1 - (icm - row.health_min) / (row.health_max - row.health_min)
-    # Education: x = 100 - 38.4 % with no diploma or at most the CEP (RP2018)
-    dipl = pd.read_csv(EMBEDDED_DIR / "rp2018_communes_2000plus_hdf_questionr.csv", dtype={"code_insee": str})
-    x = 100 - dipl.set_index("code_insee").loc["59172", "dipl_aucun"]
-    x_all = 100 - dipl.dipl_aucun
-    assert (row.education_min, row.education_max) == pytest.approx((x_all.min(), x_all.max()))
+    # Education: x = 100 - % with no diploma or at most the CEP, RP2023, every commune of the region
+    dipl = pd.read_csv(EMBEDDED_DIR / "insee_diplomas_rp2017_rp2023_communes_hdf.csv", dtype={"GEO": str})
+    dipl = dipl[dipl.TIME_PERIOD == 2023]
+    by = dipl.groupby("GEO")
+    x_all = 100 - 100 * by.apply(lambda d: d.loc[d.EDUC == "001T100_RP", "OBS_VALUE"].sum() / d.OBS_VALUE.sum())
+    x = x_all["59172"]
+    assert x == pytest.approx(100 - 34.8, abs=0.05)  # PROVENANCE §22: 34.8 % in 2023
+    assert (row.education_x, row.education_min, row.education_max) == pytest.approx((x, x_all.min(), x_all.max()))
     education = (x - x_all.min()) / (x_all.max() - x_all.min())
     # Standard of living: (ln 14,890 - ln min) / (ln max - ln min)
     assert row.income_x == 14_890
     income = (math.log(14_890) - math.log(row.income_min)) / (math.log(row.income_max) - math.log(row.income_min))
     assert (row.health_index, row.education_index, row.income_index) == pytest.approx((health, education, income))
     assert row.idh4 == pytest.approx((health + education + income) / 3)
-    assert 0 < row.idh4 < 0.2  # Denain: the lowest IDH-4 of the EPCI's communes with data
+    lowest = con.execute("SELECT territory_code FROM marts.idh4 WHERE territory_level = 'commune' AND vintage = 2021 "
+                         "AND bounds_method = 'observed' ORDER BY idh4 LIMIT 1").fetchone()[0]
+    assert lowest == "59172" and 0 < row.idh4 < 0.3  # Denain: the lowest IDH-4 of the EPCI
 
 
 def test_bounds_give_one_to_the_best_and_zero_to_the_worst(con):
@@ -72,31 +77,36 @@ def test_bounds_give_one_to_the_best_and_zero_to_the_worst(con):
         lo, hi = con.execute(f"SELECT min({column}), max({column}) FROM intermediate.int_idh4_commune "
                              "WHERE bounds_method = 'observed' AND vintage = 2021").fetchone()
         assert lo == pytest.approx(0, abs=1e-12) and hi == pytest.approx(1, abs=1e-12), column
-    # Fixed bounds come from Filosofi 2019: the 2019 income index spans exactly 0..1, 2021 may not.
-    lo, hi = con.execute("SELECT min(income_index), max(income_index) FROM intermediate.int_idh4_commune "
-                         "WHERE bounds_method = 'fixed' AND vintage = 2019").fetchone()
-    assert (lo, hi) == pytest.approx((0, 1))
+    # Fixed bounds come from RP2017 and Filosofi 2019: the T-1 indices span exactly 0..1, T may not.
+    for column in ("education_index", "income_index"):
+        lo, hi = con.execute(f"SELECT min({column}), max({column}) FROM intermediate.int_idh4_commune "
+                             "WHERE bounds_method = 'fixed' AND vintage = 2019").fetchone()
+        assert (lo, hi) == pytest.approx((0, 1)), column
 
 
-def test_missing_inputs_give_a_missing_idh4_with_the_reason(con):
-    # Nivelle (59434) had fewer than 2,000 inhabitants in 2018: no diploma data.
-    row = con.execute("SELECT education_index, idh4, missing_reason FROM marts.idh4 WHERE territory_code = '59434' "
-                      "AND vintage = 2021 AND bounds_method = 'observed'").fetchone()
-    assert row[0] is None and row[1] is None and "moins de 2 000 habitants" in row[2]
+def test_every_commune_has_an_idh4_and_missing_inputs_say_why(con):
     n = con.execute("SELECT count(*) FILTER (WHERE idh4 IS NOT NULL), count(*) FROM marts.idh4 WHERE "
                     "territory_level = 'commune' AND vintage = 2021 AND bounds_method = 'observed'").fetchone()
-    assert n == (21, 47)
+    assert n == (47, 47)
+    # Mortagne-du-Nord (59418), under 2,000 inhabitants, named by the plan among the five lowest: now measured.
+    assert con.execute("SELECT idh4 FROM marts.idh4 WHERE territory_code = '59418' AND vintage = 2021 "
+                       "AND bounds_method = 'observed'").fetchone()[0] is not None
+    # Across the region, a commune whose median income is secret has no IDH-4, and says why.
+    row = con.execute("SELECT idh4, missing_reason FROM intermediate.int_idh4_commune WHERE income_x IS NULL "
+                      "AND vintage = 2021 AND bounds_method = 'observed' LIMIT 1").fetchone()
+    assert row[0] is None and "secret" in row[1]
 
 
-def test_epci_aggregate_is_population_weighted_and_flagged_partial(con):
+def test_aggregates_are_population_weighted_with_their_coverage(con):
     communes = con.execute("SELECT i.idh4, c.population_2022 FROM marts.idh4 i JOIN marts.dim_commune c "
                            "ON c.commune_code = i.territory_code WHERE i.territory_level = 'commune' AND i.vintage = 2021 "
                            "AND i.bounds_method = 'observed' AND i.idh4 IS NOT NULL").fetchall()
     weighted = sum(v * p for v, p in communes) / sum(p for _, p in communes)
     epci = con.execute("SELECT idh4, coverage_flag, communes_included, population_share FROM marts.idh4 WHERE "
                        "territory_level = 'epci' AND vintage = 2021 AND bounds_method = 'observed'").fetchone()
-    assert epci[0] == pytest.approx(weighted) and epci[1] == "partial" and epci[2] == 21
-    assert epci[3] == pytest.approx(sum(p for _, p in communes) / 158_351)
-    fct = con.execute("SELECT value, quality_flag FROM marts.fct_indicator_value WHERE territory_level = 'epci' "
-                      "AND indicator_id = 'idh4' AND year = 2021").fetchone()
-    assert fct[1] == "partial" and fct[0] is not None
+    assert epci[0] == pytest.approx(weighted) and epci[1] == "complete" and epci[2] == 47
+    assert epci[3] == pytest.approx(1.0)
+    # The region: every commune with the three inputs (a secret median leaves a few out), said so.
+    region = con.execute("SELECT idh4, coverage_flag, communes_included, communes_total FROM marts.idh4 WHERE "
+                         "territory_level = 'region' AND vintage = 2021 AND bounds_method = 'observed'").fetchone()
+    assert region[0] is not None and region[1] == "partial" and region[2] < region[3]

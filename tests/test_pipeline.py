@@ -84,10 +84,89 @@ def test_engagement_1(con):
     df = con.execute("SELECT * FROM marts.engagement_1").df()
     assert len(df) == 47
     denain = df.set_index("commune_code").loc["59172"]
-    assert denain["taux_chomage_15_64__ecart_epci"] == pytest.approx(31.887 - 17.646, abs=0.01)
+    # Latest vintage: RP2023 (PROVENANCE §24), rates recomputed from the file's counts.
+    act = _tidy("insee_rp2023_activity_commuting_communes_nord.csv", year=2023)
+    members = _members()
+    rate = lambda c: act.loc[(c, "pop_15_64_chomeurs")] / (act.loc[(c, "pop_15_64_chomeurs")] + act.loc[(c, "pop_15_64_en_emploi")])
+    epci = (sum(act.loc[(c, "pop_15_64_chomeurs")] for c in members)
+            / sum(act.loc[(c, "pop_15_64_chomeurs")] + act.loc[(c, "pop_15_64_en_emploi")] for c in members))
+    assert denain["taux_chomage_15_64"] == pytest.approx(100 * rate("59172"), abs=1e-9)
+    assert denain["taux_chomage_15_64__ecart_epci"] == pytest.approx(100 * (rate("59172") - epci), abs=1e-9)
     assert denain["taux_chomage_15_64__rang"] == 47  # highest unemployment: least favourable
     assert df["besoin_rattrapage_score"].between(0, 100).all()
     assert df.sort_values("besoin_rattrapage_rang").iloc[0]["commune_code"] == "59172"
+
+
+def _members() -> list[str]:
+    geo = pd.read_csv(settings.EMBEDDED_DIR / "appartenance_geo_2022_communes_hdf.csv", dtype=str)
+    return sorted(geo.loc[geo["EPCI"] == "200042190", "CODGEO"])
+
+
+def _tidy(file: str, year: int | None = None) -> pd.Series:
+    df = pd.read_csv(settings.EMBEDDED_DIR / file, dtype={"geo_code": str})
+    if year is not None:
+        df = df[df["year"] == year]
+    return df[df["geo_level"] == "COM"].set_index(["geo_code", "variable"])["value"]
+
+
+def test_new_indicators_recomputed_from_the_raw_files(con):
+    members = _members()
+    # ENV3: electricity + gas, all sectors (transmission-grid customers included, as the label says), 2024
+    ore = _tidy("ore_energy_consumption_2024_communes_nord.csv")
+    total = sum(ore.get((c, v), 0) for c in members for v in ("conso_elec_tous_secteurs_mwh", "conso_gaz_tous_secteurs_mwh"))
+    assert value(con, "epci", "200042190", "consommation_elec_gaz_tous_secteurs", 2024) == pytest.approx(total)
+    flag = con.execute("SELECT quality_flag FROM marts.fct_indicator_value WHERE territory_level = 'epci' "
+                       "AND indicator_id = 'consommation_elec_gaz_tous_secteurs' AND year = 2024").fetchone()[0]
+    secret = sum(ore.get((c, v), 0) for c in members for v in ("nb_mailles_secretisees_elec", "nb_mailles_secretisees_gaz"))
+    assert flag == ("minimum" if secret > 0 else "ok")
+    # CDV1: share of F and G labels among the DPE since July 2021
+    dpe = _tidy("ademe_dpe_labels_2026_communes_nord.csv")
+    fg = sum(dpe[(c, f"dpe_nb_diagnostics_etiquette_{x}")] for c in members for x in "fg")
+    alls = sum(dpe[(c, f"dpe_nb_diagnostics_etiquette_{x}")] for c in members for x in "abcdefg")
+    assert value(con, "epci", "200042190", "part_dpe_f_g", 2026) == pytest.approx(100 * fg / alls)
+    # GOV3: diploma above the CEP, RP2017 and RP2023, every commune of the EPCI
+    dip = pd.read_csv(settings.EMBEDDED_DIR / "insee_diplomas_rp2017_rp2023_communes_hdf.csv", dtype={"GEO": str})
+    for year in (2017, 2023):
+        d = dip[dip["GEO"].isin(members) & (dip["TIME_PERIOD"] == year)]
+        share = 100 * (1 - d.loc[d["EDUC"] == "001T100_RP", "OBS_VALUE"].sum() / d["OBS_VALUE"].sum())
+        assert value(con, "epci", "200042190", "part_diplome_superieur_cep", year) == pytest.approx(share)
+    # ENV6: land take cumulated since 2021, and the ZAN envelope = half of 2011-2020
+    land = _tidy("cerema_land_take_2011_2024_communes_nord.csv")
+    since = sum(land.get((c, "conso_enaf_2021_2024_ha"), 0) for c in members)
+    assert value(con, "epci", "200042190", "conso_espaces_naf_cumul_2021", 2024) == pytest.approx(since, abs=0.05)
+    ref = sum(land[(c, "conso_enaf_2011_2020_ha")] for c in members)
+    target = con.execute("SELECT valeur_cible, valeur_trajectoire FROM marts.barometer "
+                         "WHERE indicator_id = 'conso_espaces_naf_cumul_2021'").fetchone()
+    assert target[0] == pytest.approx(ref / 2) and target[1] == pytest.approx(ref / 2 * 4 / 10)
+
+
+def test_small_numbers_are_flagged_and_not_ranked(con):
+    rows = con.execute("SELECT territory_code, denominator, note FROM marts.fct_indicator_value WHERE "
+                       "territory_level = 'commune' AND indicator_id = 'taux_chomage_15_24' AND quality_flag = 'small_numbers'").fetchall()
+    assert rows and all(d < 50 for _, d, _ in rows) and all("petits effectifs" in n for _, _, n in rows)
+    ranks = dict(con.execute("SELECT commune_code, taux_chomage_15_24__rang FROM marts.engagement_1").fetchall())
+    assert all(ranks[c] is None for c, _, _ in rows)
+    assert sum(r is not None for r in ranks.values()) == 47 - len(rows)
+
+
+def test_idh4_covers_every_commune_with_a_trend(con):
+    n = con.execute("SELECT count(idh4), count(DISTINCT territory_code) FROM marts.idh4 WHERE territory_level = 'commune' "
+                    "AND bounds_method = 'fixed' AND vintage = 2021").fetchone()
+    assert n == (47, 47)
+    row = con.execute("SELECT annee_t, annee_t1, tendance FROM marts.barometer WHERE indicator_id = 'idh4_education'").fetchone()
+    assert row[:2] == (2023, 2017) and row[2] in ("amélioration", "dégradation", "stable")
+    # aggregates cover the same communes for the composite and its parts
+    agg = con.execute("SELECT communes_included FROM marts.idh4 WHERE territory_level = 'epci' AND vintage = 2021").fetchall()
+    assert {r[0] for r in agg} == {47}
+
+
+def test_every_criterion_with_a_source_is_measured(con):
+    rows = con.execute("SELECT criterion_id, count(*) FILTER (WHERE valeur_t IS NOT NULL) FROM marts.barometer "
+                       "GROUP BY ALL ORDER BY 1").fetchall()
+    unmeasured = {c for c, n in rows if n == 0}
+    assert unmeasured == {"CDV4", "ENV2", "ENV7", "GOV1", "GOV5"}
+    gaps = dict(con.execute("SELECT criterion_id, any_value(source_qui_servirait) FROM marts.barometer GROUP BY ALL").fetchall())
+    assert all(gaps[c] for c in unmeasured)  # each says which source would serve
 
 
 def test_exports_manifest_and_audit(pipeline_home, con):

@@ -102,7 +102,7 @@ violence as (
     from {{ ref('stg_ssmsi__offences') }}
     where geo_level = 'COM' and variable = 'violences_physiques_intrafamiliales_nombre'
 ),
--- the legal population in force in year N is the census of N-3 (SSMSI's own denominator)
+-- denominators: the census population nearest to year N that the snapshot holds for every commune
 violence_years as (select * from (values (2016, 'p13_pop'), (2019, 'p16_pop'), (2021, 'p18_pop'), (2025, 'p22_pop')) v(year, population_column)),
 apl as (
     select geo_code as commune_code, year, value as apl
