@@ -10,7 +10,6 @@ Every live client goes through `get_bytes()`, so every payload gets the same tre
 
 from __future__ import annotations
 
-import io
 import os
 import shutil
 import zipfile
@@ -82,10 +81,10 @@ def melodi_base_url() -> str:
     return os.environ.get("BAROMETRE_MELODI_API", "https://api.insee.fr/melodi").rstrip("/")
 
 
-def get_bytes(url: str, params: dict | None = None) -> bytes:
-    """GET a URL and return the complete body, or raise a SourceError that says what to do."""
+def _get(url: str, params: dict | None = None, stream: bool = False) -> requests.Response:
+    """GET with the shared session; any answer but 200 is a SourceError that says what to do."""
     try:
-        response = session().get(url, params=params, timeout=TIMEOUT)
+        response = session().get(url, params=params, timeout=TIMEOUT, stream=stream)
     except requests.exceptions.ChunkedEncodingError as exc:
         raise SourceError(url, f"the response was cut short ({exc.__class__.__name__}): truncated body.",
                           "Retry later; if it persists, download the file by hand and use --snapshot-dir.") from None
@@ -101,12 +100,42 @@ def get_bytes(url: str, params: dict | None = None) -> bytes:
     if response.status_code != 200:
         raise SourceError(response.url, f"HTTP {response.status_code} {response.reason} after retries.",
                           "Retry later; a persistent 4xx means the endpoint or dataset id changed: update ingest/live.py.")
-    body = response.content
+    return response
+
+
+def _check_length(response: requests.Response, received: int) -> None:
     expected = response.headers.get("Content-Length")
-    if expected is not None and "Content-Encoding" not in response.headers and int(expected) != len(body):
-        raise SourceError(response.url, f"truncated body: {len(body)} bytes of {expected}.",
+    if expected is not None and "Content-Encoding" not in response.headers and int(expected) != received:
+        raise SourceError(response.url, f"truncated body: {received} bytes of {expected}.",
                           "Retry; nothing was landed from this response.")
+
+
+def get_bytes(url: str, params: dict | None = None) -> bytes:
+    """GET a URL and return the complete body (cached), or raise a SourceError that says what to do."""
+    response = _get(url, params)
+    body = response.content
+    _check_length(response, len(body))
     return body
+
+
+def download(url: str, target: Path) -> Path:
+    """Stream a large file (INSEE's 673 MB dossier complet, Melodi's file products) to disk, never
+    whole in memory. The HTTP cache is bypassed here: the landed raw batch is the durable copy."""
+    received = 0
+    with session().cache_disabled():
+        response = _get(url, stream=True)
+        try:
+            with open(target, "wb") as out:
+                for chunk in response.iter_content(1 << 20):
+                    out.write(chunk)
+                    received += len(chunk)
+        except requests.exceptions.RequestException as exc:
+            raise SourceError(url, f"the download broke off after {received} bytes ({exc.__class__.__name__}).",
+                              "Retry; nothing was landed.") from None
+        finally:
+            response.close()
+    _check_length(response, received)
+    return target
 
 
 def extract_zip_member(url: str, dest: Path, name: str | None = None, suffix: str | None = None) -> Path:
@@ -114,9 +143,9 @@ def extract_zip_member(url: str, dest: Path, name: str | None = None, suffix: st
     string): the member called `name` exactly (in any folder of the zip), or the only member whose
     name ends with `suffix`. `meta_dossier_complet.csv` must never pass for `dossier_complet.csv`,
     hence exact names where the file name is known."""
-    body = get_bytes(url)
+    archive = download(url, dest / "download.zip")
     try:
-        with zipfile.ZipFile(io.BytesIO(body)) as z:
+        with zipfile.ZipFile(archive) as z:
             names = z.namelist()
             if name is not None:
                 found = [n for n in names if n.rsplit("/", 1)[-1].lower() == name.lower()]
@@ -129,6 +158,7 @@ def extract_zip_member(url: str, dest: Path, name: str | None = None, suffix: st
             target = dest / found[0].rsplit("/", 1)[-1]
             with z.open(found[0]) as src, open(target, "wb") as out:
                 shutil.copyfileobj(src, out, 1 << 20)
-            return target
+        archive.unlink()
+        return target
     except zipfile.BadZipFile:
         raise SourceError(url, "the download is not a valid zip (truncated?).", "Retry; nothing was landed.") from None

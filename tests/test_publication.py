@@ -59,9 +59,10 @@ def test_csv_is_for_french_excel(published):
     assert list(df.columns[:7]) == ["cycle", "engagement", "engagements", "volet", "criterion_id", "criterion_label",
                                     "indicator_id"]
     row = df[df.indicator_id == "taux_chomage_15_64"].iloc[0]
-    assert row.valeur_t == pytest.approx(17.65, abs=0.01) and row.annee_t == 2022
+    # RP2023 (PROVENANCE §24) against RP2012, the same source (INSEE's 5-year rule respected)
+    assert row.valeur_t == pytest.approx(17.126, abs=0.001) and row.annee_t == 2023 and row.annee_t1 == 2012
     text = raw.decode("utf-8-sig")
-    assert ";17,6" in text  # decimal comma, not dot
+    assert ";17,1256" in text  # decimal comma, not dot
     # Every criterion is listed, those without indicator marked for the panel.
     criteria = pd.read_csv(settings.PROJECT_ROOT / "dbt_project" / "seeds" / "criteria.csv")
     assert set(df.criterion_id) == set(criteria.criterion_id)
