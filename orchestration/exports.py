@@ -48,7 +48,10 @@ def write_exports(target: Path) -> dict[str, int]:
     description="Parquet and CSV copies of the marts and the audit trail under $BAROMETRE_HOME/exports/.",
 )
 def analyst_exports(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+    from quality.gate import build_data_docs
+
     target = settings.exports_dir()
     counts = write_exports(target)
+    build_data_docs()  # the gates store their results; the Data Docs are rendered once per run
     return dg.MaterializeResult(metadata={"path": dg.MetadataValue.path(str(target)),
                                           **{f"rows_{k}": v for k, v in counts.items()}})

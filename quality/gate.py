@@ -113,19 +113,32 @@ def index_columns(dataset: Dataset) -> list[str]:
     return list(dataset.key[:3] or [dataset.commune_key or dataset.required[0]])
 
 
-def _run_suite(frame: pd.DataFrame, dataset: Dataset, members: list[str]) -> tuple[int, list[Failure]]:
-    """Validate with a file-backed GX context, so each run also refreshes the static Data Docs
-    under $BAROMETRE_HOME/quality/gx/uncommitted/data_docs/local_site/."""
+def _context():
+    """The file-backed GX context under $BAROMETRE_HOME/quality (suites, results, Data Docs)."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
     import great_expectations as gx  # slow import (4-8 s): only when a gate runs
-    from great_expectations.checkpoint import UpdateDataDocsAction
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     root = settings.home() / "quality"
     root.mkdir(parents=True, exist_ok=True)
     context = gx.get_context(mode="file", project_root_dir=str(root))
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    return context
+
+
+def build_data_docs() -> None:
+    """Render the static Data Docs of every stored result once (per gate it would cost ~0.5 s each):
+    after a failed gate, and once per run when the exports are written."""
+    _context().build_data_docs()
+
+
+def _run_suite(frame: pd.DataFrame, dataset: Dataset, members: list[str]) -> tuple[int, list[Failure]]:
+    """Validate with the file-backed GX context; the result is stored for the Data Docs
+    ($BAROMETRE_HOME/quality/gx/uncommitted/data_docs/local_site/), rendered on failure or by the exports."""
+    import great_expectations as gx
+
+    context = _context()
     source = context.data_sources.add_or_update_pandas("raw_tables")
     asset = next((a for a in source.assets if a.name == dataset.name), None) or source.add_dataframe_asset(dataset.name)
     batch_def = next((b for b in asset.batch_definitions if b.name == "whole"), None) \
@@ -135,12 +148,13 @@ def _run_suite(frame: pd.DataFrame, dataset: Dataset, members: list[str]) -> tup
     validation = context.validation_definitions.add_or_update(
         gx.ValidationDefinition(name=f"gate_{dataset.name}", data=batch_def, suite=suite))
     checkpoint = context.checkpoints.add_or_update(gx.Checkpoint(
-        name=f"gate_{dataset.name}", validation_definitions=[validation],
-        actions=[UpdateDataDocsAction(name="data_docs")],
+        name=f"gate_{dataset.name}", validation_definitions=[validation], actions=[],
         result_format={"result_format": "COMPLETE", "unexpected_index_column_names": index_columns(dataset),
                        "partial_unexpected_count": MAX_SAMPLE},
     ))
     result = next(iter(checkpoint.run(batch_parameters={"dataframe": frame}).run_results.values()))
+    if not result.success:
+        context.build_data_docs()
     failures = []
     for r in result.results:
         if r.success:

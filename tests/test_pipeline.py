@@ -171,6 +171,8 @@ def test_every_criterion_with_a_source_is_measured(con):
 
 def test_exports_manifest_and_audit(pipeline_home, con):
     exports = pipeline_home / "exports"
+    docs = pipeline_home / "quality" / "gx" / "uncommitted" / "data_docs" / "local_site"
+    assert (docs / "index.html").exists() and len(list(docs.rglob("*.html"))) > len(DATASETS)  # one page per gate result
     fct = pd.read_parquet(exports / "fct_indicator_value.parquet")
     assert len(fct) == con.execute("SELECT count(*) FROM marts.fct_indicator_value").fetchone()[0]
     assert (exports / "engagement_1.csv").read_text(encoding="utf-8").startswith("commune_code,")

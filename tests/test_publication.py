@@ -68,7 +68,8 @@ def test_csv_is_for_french_excel(published):
     assert set(df.criterion_id) == set(criteria.criterion_id)
     assert (df[df.indicator_id.isna()].tendance == "à renseigner par le panel").all()
     # RP2022 is not compared with RP2018 (less than 5 years apart).
-    assert pd.isna(row.evolution) and pd.isna(row.valeur_t1)
+    vacancy = df[df.indicator_id == "part_logements_vacants"].iloc[0]
+    assert vacancy.annee_t == 2022 and pd.isna(vacancy.evolution) and pd.isna(vacancy.valeur_t1)
     jobs = df[df.indicator_id == "emplois_au_lieu_de_travail"].iloc[0]
     assert jobs.annee_t1 == 2016 and jobs.tendance == "amélioration"
 
