@@ -125,6 +125,14 @@ def cmd_publish(args: argparse.Namespace) -> int:
         os.environ["BAROMETRE_CYCLE"] = str(args.cycle)
     _configure(args)
     started = time.monotonic()
+    from orchestration.publication import PublicationError, target_folder
+
+    try:  # refused before any refresh: a published cycle is never overwritten
+        target_folder(settings.cycle(), args.new_revision)
+    except PublicationError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        print(f"  nothing was refreshed ({time.monotonic() - started:.1f} s)", file=sys.stderr)
+        return 1
     tags = {"barometre/cycle": str(settings.cycle())}
     if args.new_revision:
         tags["barometre/new_revision"] = "1"

@@ -121,8 +121,9 @@ def test_a_cycle_is_never_overwritten_and_revisions_are_reproducible(published):
 
     first = published / "published" / "2024"
     before = fingerprint(first)
-    assert main(["publish", "--cycle", "2024"]) == 1  # refused: already published
-    assert fingerprint(first) == before
+    warehouse = (published / "warehouse.duckdb").stat().st_mtime_ns
+    assert main(["publish", "--cycle", "2024"]) == 1  # refused: already published, before any refresh
+    assert fingerprint(first) == before and (published / "warehouse.duckdb").stat().st_mtime_ns == warehouse
     assert main(["publish", "--cycle", "2024", "--new-revision"]) == 0
     second = published / "published" / "2024-r2"
     assert fingerprint(first) == before
