@@ -365,4 +365,4 @@ def fetch(dataset: Dataset) -> tuple[bytes, str]:
     if dataset.name in LIVE:
         return LIVE[dataset.name](dataset)
     path = settings.EMBEDDED_DIR / dataset.file
-    return path.read_bytes(), f"ingest/embedded/{dataset.file} (no live client: embedded file, see PROVENANCE.md)"
+    return path.read_bytes(), f"ingest/embedded/{dataset.file} (no live client: embedded file, see its PROVENANCE.md section)"

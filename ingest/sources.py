@@ -1,24 +1,36 @@
-"""One interface for every source: fetch(dataset) gives the payload bytes and their origin.
+"""One interface for every source: fetch(dataset) gives the payload bytes, their origin and mode.
 
 The embedded snapshot (or a --snapshot-dir delivery in the same format) is the default; live
 mode goes to the public endpoints through ingest/live.py. Both return bytes in the embedded
-format, so landing, gates and dbt never know which one ran.
+format, so landing, gates and dbt never know which one ran. The mode says what was really used:
+in live mode, a dataset without a live client is `embedded`, and its origin says why.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from ingest import settings
 from ingest.catalog import Dataset
 from ingest.errors import SourceError
 
 
-def fetch(dataset: Dataset) -> tuple[bytes, str]:
+def public_origin(path: Path) -> str:
+    """A file of the project by its path inside the project, never the machine's absolute path."""
+    try:
+        return str(path.resolve().relative_to(settings.PROJECT_ROOT))
+    except ValueError:
+        return str(path)
+
+
+def fetch(dataset: Dataset) -> tuple[bytes, str, str]:
     if settings.source_mode() == "live":
         from ingest import live
 
-        return live.fetch(dataset)
+        payload, origin = live.fetch(dataset)
+        return payload, origin, "live" if dataset.name in live.LIVE else "embedded"
     path = settings.snapshot_dir() / dataset.file
     if not path.is_file():
         raise SourceError(str(path), f"the snapshot has no file {dataset.file} ({dataset.title}).",
                           "Put the file in the snapshot folder, or point --snapshot-dir at a complete delivery.")
-    return path.read_bytes(), str(path)
+    return path.read_bytes(), public_origin(path), "embedded"

@@ -3,7 +3,7 @@
 
 import dagster as dg
 
-from ingest import landing, settings, sources, warehouse
+from ingest import landing, sources, warehouse
 from ingest.catalog import DATASETS, Dataset
 from orchestration.resources import DUCKDB_POOL
 
@@ -25,8 +25,8 @@ def build_raw_asset(ds: Dataset) -> tuple[dg.AssetsDefinition, dg.AssetChecksDef
         metadata={"file": ds.file, "vintage": ds.vintage, "key": ", ".join(ds.key)},
     )
     def _raw(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
-        payload, origin = sources.fetch(ds)
-        batch = landing.land(ds, payload, origin, settings.source_mode())
+        payload, origin, mode = sources.fetch(ds)
+        batch = landing.land(ds, payload, origin, mode)
         with warehouse.connect() as con:
             rows = landing.load_landing(con, ds, batch)
         context.log.info(f"{ds.name}: {rows} rows from {origin} (sha256 {batch.sha256[:16]})")

@@ -219,6 +219,7 @@ def test_live_run_end_to_end(replay, monkeypatch):
     for name in ("commune_reference", "insee_comparateur_2025", "insee_diplomas_melodi", "ore_energy_consumption",
                  "odre_electricity_production"):
         assert modes[name] == "live", name
+    assert modes["ssmsi_offences"] == "embedded"  # no live client: the manifest says what was used
     assert communes_with_diplomas == 3782 + 2  # every commune of the region, and the two merged ones (no value)
     ore = pd.read_csv(settings.EMBEDDED_DIR / ORE_CONSO.file, dtype={"geo_code": str})
     members = set(embedded["code_insee"].astype(str))
