@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
 from typing import Iterator
 
@@ -10,6 +11,20 @@ import duckdb
 from ingest import settings
 
 SCHEMAS = ("landing", "raw", "audit")
+
+
+def holder() -> str | None:
+    """Who holds the warehouse, when a writer cannot open it: "process 1234 (python3)", else None.
+    Asked before a run starts, so that a run never begins with a cascade of failed steps."""
+    path = settings.warehouse_path()
+    if not path.exists():
+        return None
+    try:
+        duckdb.connect(str(path)).close()
+        return None
+    except duckdb.IOException as exc:
+        found = re.search(r"held in (\S+) \(PID (\d+)\)", str(exc))
+        return f"process {found.group(2)} ({found.group(1).rsplit('/', 1)[-1]})" if found else str(exc).splitlines()[0]
 
 
 @contextmanager

@@ -23,9 +23,34 @@ def _configure(args: argparse.Namespace) -> None:
         os.environ["BAROMETRE_SNAPSHOT_DIR"] = str(args.snapshot_dir)
     if getattr(args, "territory", None):
         os.environ["BAROMETRE_TERRITORY"] = args.territory
+    check_territory(settings.territory())
     from orchestration.instance import ensure_dagster_home
 
     ensure_dagster_home()
+
+
+def check_territory(siren: str) -> None:
+    """Refuse an EPCI the geography does not know before anything is landed or marked."""
+    import csv
+    import difflib
+
+    with open(settings.EMBEDDED_DIR / "appartenance_geo_2022_communes_hdf.csv", encoding="utf-8") as f:
+        known = sorted({row["EPCI"] for row in csv.DictReader(f)} - {"ZZZZZZZZZ"})
+    if siren not in known:
+        close = difflib.get_close_matches(siren, known, n=3, cutoff=0.6)
+        hint = f": did you mean {', '.join(close)}?" if close else f" ({len(known)} EPCIs are known)."
+        raise ValueError(f"EPCI {siren} is not in the geography table (Hauts-de-France, 2022){hint}")
+
+
+def check_warehouse_free() -> None:
+    """One short paragraph instead of a cascade of failed steps when someone holds the warehouse."""
+    from ingest import warehouse
+
+    who = warehouse.holder()
+    if who:
+        raise ValueError(f"the warehouse {settings.warehouse_path()} is open in {who}. DuckDB allows a single writer: "
+                         f"close that session (analysts can read {settings.exports_dir()} instead, which a run "
+                         "replaces only when every gate passed), then run again. Nothing was landed or changed.")
 
 
 def execute_refresh():
@@ -105,7 +130,14 @@ def _row_counts() -> list[str]:
         epci = con.execute(
             "SELECT value FROM marts.fct_indicator_value WHERE territory_level = 'epci' AND indicator_id = 'population' "
             "AND year = 2022").fetchone()
+        fallback = con.execute(
+            "SELECT dataset FROM (SELECT * FROM audit.raw_batches WHERE status = 'promoted' QUALIFY row_number() "
+            "OVER (PARTITION BY dataset ORDER BY status_at DESC) = 1) WHERE source_mode = 'embedded' ORDER BY dataset"
+        ).fetchall() if settings.source_mode() == "live" else []
     out = ["  marts: " + ", ".join(f"{t} {n}" for t, n in counts)]
+    if fallback:
+        out.append(f"  live mode: {len(fallback)} dataset(s) have no live client and used their embedded file "
+                   f"(see PROVENANCE.md): {', '.join(d for (d,) in fallback)}")
     if epci:
         out.append(f"  EPCI {settings.territory()} population 2022: {epci[0]:,.0f}")
     return out
@@ -113,6 +145,7 @@ def _row_counts() -> list[str]:
 
 def cmd_run(args: argparse.Namespace) -> int:
     _configure(args)
+    check_warehouse_free()
     started = time.monotonic()
     ok, lines = summarise(execute_refresh())
     print("\n".join(lines))
@@ -127,12 +160,20 @@ def cmd_publish(args: argparse.Namespace) -> int:
     started = time.monotonic()
     from orchestration.publication import PublicationError, target_folder
 
+    from datetime import date
+
+    if settings.cycle() > date.today().year and not args.force_future:
+        print(f"error: cycle {settings.cycle()} is in the future (today is {date.today():%Y-%m-%d}); a published cycle "
+              "can never be overwritten, so a typo would stay forever. Check --cycle, or pass --force-future.",
+              file=sys.stderr)
+        return 2
     try:  # refused before any refresh: a published cycle is never overwritten
         target_folder(settings.cycle(), args.new_revision)
     except PublicationError as exc:
         print(f"error: {exc}", file=sys.stderr)
         print(f"  nothing was refreshed ({time.monotonic() - started:.1f} s)", file=sys.stderr)
         return 1
+    check_warehouse_free()
     tags = {"barometre/cycle": str(settings.cycle())}
     if args.new_revision:
         tags["barometre/new_revision"] = "1"
@@ -170,6 +211,7 @@ def main(argv: list[str] | None = None) -> int:
     pub.add_argument("--cycle", type=int, help="cycle year (2024, 2027, ...; default: the latest one)")
     pub.add_argument("--new-revision", action="store_true",
                      help="publish a cycle that is already published as a new revision (<cycle>-rN)")
+    pub.add_argument("--force-future", action="store_true", help="allow a cycle year after the current year")
     pub.add_argument("--source", choices=["embedded", "live"], help="embedded snapshot (default) or live endpoints")
     pub.add_argument("--snapshot-dir", help="a delivery in the embedded format to use instead of the shipped snapshot")
     pub.set_defaults(func=cmd_publish)

@@ -201,6 +201,7 @@ def test_live_run_end_to_end(replay, monkeypatch):
     """`barometre run --source live` through the real job: the embedded snapshot's figures."""
     ok, text = _live_refresh(monkeypatch)
     assert ok, text
+    assert "have no live client and used their embedded file" in text and "ssmsi_offences" in text
     with duckdb.connect(str(settings.warehouse_path()), read_only=True) as con:
         def epci(indicator, year):
             return con.execute("SELECT value FROM marts.fct_indicator_value WHERE territory_level = 'epci' "

@@ -56,3 +56,50 @@ def test_secret_markers_become_missing_never_zero():
     assert frame["num__TP6021"].isna().tolist() == [False, True, True]
     assert frame["num__MED21"].isna().tolist() == [False, True, False]
     assert frame["TP6021"].tolist() == ["43.0", "s", ""]  # the raw text is kept as delivered
+
+
+def test_unknown_territory_is_refused_before_anything_is_landed(tmp_path, monkeypatch, capsys):
+    from orchestration.cli import main
+
+    monkeypatch.setenv("BAROMETRE_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("BAROMETRE_TERRITORY", "200042190")  # restored after the CLI rewrites it
+    assert main(["run", "--territory", "200042191"]) == 2
+    err = capsys.readouterr().err
+    assert "EPCI 200042191 is not in the geography table (Hauts-de-France, 2022): did you mean 200042190" in err
+    assert not (tmp_path / "home").exists()
+
+
+def test_future_cycle_is_refused_before_anything_is_touched(tmp_path, monkeypatch, capsys):
+    from orchestration.cli import main
+
+    monkeypatch.setenv("BAROMETRE_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("BAROMETRE_CYCLE", "2024")  # restored after the CLI rewrites it
+    assert main(["publish", "--cycle", "2207"]) == 2  # a typo for 2027: a valid cycle year, 181 years ahead
+    assert "cycle 2207 is in the future" in capsys.readouterr().err
+    assert not (tmp_path / "home" / "published").exists()
+
+
+def test_a_held_warehouse_stops_the_run_in_one_paragraph(tmp_path, monkeypatch, capsys):
+    """An analyst's read-only session on the warehouse: the run refuses at once, naming the holder."""
+    import subprocess
+    import sys
+
+    import duckdb
+
+    from orchestration.cli import main
+
+    home = tmp_path / "home"
+    home.mkdir()
+    duckdb.connect(str(home / "warehouse.duckdb")).close()
+    reader = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1], "
+                               "read_only=True); print('ready', flush=True); time.sleep(60)", str(home / "warehouse.duckdb")],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert reader.stdout.readline().strip() == "ready"
+        monkeypatch.setenv("BAROMETRE_HOME", str(home))
+        assert main(["run"]) == 2
+    finally:
+        reader.kill()
+    err = capsys.readouterr().err
+    assert f"is open in process {reader.pid}" in err and "Nothing was landed" in err
+    assert not (home / "raw").exists()
