@@ -164,7 +164,7 @@ Les quatre colonnes qualitatives sont renseignées par le panel.</p>
 <tbody>
 {% for r in rows %}<tr{% if r.qualite_t in ("small_numbers", "partial", "minimum") %} class="fragile"{% endif %}>
 <td><strong>{{ r.criterion_id }}</strong> {{ r.criterion_label }}</td>
-<td>{% if r.indicator_id %}{{ r.indicator_label }} <small>({{ r.unit }})</small>{% else %}<span class="panel">à renseigner par le panel</span>{% endif %}{% if r.note %}<br><small>{{ r.note }}</small>{% endif %}{% if r.mesure_manquante and (not r.indicator_id or loop.first or loop.previtem.criterion_id != r.criterion_id) %}<br><small class="panel">Non mesuré : {{ r.mesure_manquante }} — source qui servirait : {{ r.source_qui_servirait }}.</small>{% endif %}</td>
+<td>{% if r.indicator_id %}{{ r.indicator_label }} <small>({{ r.unit }})</small>{% else %}<span class="panel">à renseigner par le panel</span>{% endif %}{% if r.note %}<br><small>{{ r.note }}</small>{% endif %}{% if r.mesure_manquante and r.indicator_id and (loop.first or loop.previtem.criterion_id != r.criterion_id) %}<br><small class="panel">Non mesuré : {{ r.mesure_manquante }} — source qui servirait : {{ r.source_qui_servirait }}.</small>{% endif %}</td>
 <td class="n">{{ fr(r.valeur_t) }}{% if r.annee_t %}<br><small>{{ r.annee_t }}</small>{% endif %}</td>
 <td class="n">{{ fr(r.valeur_t1) }}{% if r.annee_t1 %}<br><small>{{ r.annee_t1 }}</small>{% endif %}</td>
 <td class="n {{ r.tendance | css }}">{{ fr(r.evolution, 2) if r.evolution is not none else "" }}<br><small>{{ r.tendance }}</small></td>
