@@ -14,23 +14,12 @@ pop as (
     from c25 left join c21 using (commune_code)
 ),
 diplomas as (
-    select commune_code, year,
-           coalesce(max(population) filter (where educ = '_T'),
-                    sum(population) filter (where educ in ('001T100_RP', '200_RP', '300_RP', '350T351_RP', '500_RP', '600_RP', '700_RP'))) as total,
-           max(population) filter (where educ = '001T100_RP') as no_diploma_or_cep
-    from {{ ref('stg_insee__diplomas') }} group by all
+    select territory_code as commune_code, year, total, no_diploma_or_cep
+    from {{ ref('int_diploma_counts') }} where territory_level = 'commune'
 ),
 activity as (
-    select geo_code as commune_code, year,
-           max(value) filter (where variable = 'pop_15_64') as pop_15_64,
-           max(value) filter (where variable = 'pop_15_64_en_emploi') as employed,
-           max(value) filter (where variable = 'pop_15_64_chomeurs') as unemployed,
-           max(value) filter (where variable = 'actifs_occupes_15p') as workers,
-           max(value) filter (where variable = 'actifs_occupes_voiture_camion_fourgonnette') as by_car,
-           max(value) filter (where variable = 'actifs_occupes_transports_en_commun') as by_public_transport,
-           max(value) filter (where variable = 'actifs_occupes_velo') + max(value) filter (where variable = 'actifs_occupes_a_pied') as by_bike_or_foot,
-           max(value) filter (where variable = 'actifs_occupes_travail_commune_residence') as in_own_commune
-    from {{ ref('stg_insee__activity_commuting_rp2023') }} where geo_level = 'COM' group by all
+    select geo_code as commune_code, * exclude (geo_level, geo_code)
+    from {{ ref('int_activity_commuting') }} where geo_level = 'COM'
 ),
 ore as (
     select geo_code as commune_code, year,

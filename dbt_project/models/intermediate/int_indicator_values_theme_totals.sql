@@ -9,25 +9,8 @@
 {% set repo = 'https://github.com/MayetSoft/rouages.fr/blob/' %}
 with geo as (select distinct departement_code, region_code from {{ ref('stg_geo__communes_2022') }}),
 region_deps as (select departement_code from geo where region_code = '32'),
-diplomas as (
-    select territory_level, territory_code, year,
-           coalesce(max(population) filter (where educ = '_T'),
-                    sum(population) filter (where educ in ('001T100_RP', '200_RP', '300_RP', '350T351_RP', '500_RP', '600_RP', '700_RP'))) as total,
-           max(population) filter (where educ = '001T100_RP') as no_diploma_or_cep
-    from {{ ref('stg_insee__diplomas_totals') }} group by all
-),
-activity as (
-    select geo_level, geo_code, year,
-           max(value) filter (where variable = 'pop_15_64') as pop_15_64,
-           max(value) filter (where variable = 'pop_15_64_en_emploi') as employed,
-           max(value) filter (where variable = 'pop_15_64_chomeurs') as unemployed,
-           max(value) filter (where variable = 'actifs_occupes_15p') as workers,
-           max(value) filter (where variable = 'actifs_occupes_voiture_camion_fourgonnette') as by_car,
-           max(value) filter (where variable = 'actifs_occupes_transports_en_commun') as by_public_transport,
-           max(value) filter (where variable = 'actifs_occupes_velo') + max(value) filter (where variable = 'actifs_occupes_a_pied') as by_bike_or_foot,
-           max(value) filter (where variable = 'actifs_occupes_travail_commune_residence') as in_own_commune
-    from {{ ref('stg_insee__activity_commuting_rp2023') }} where geo_level in ('DEP', 'FRANCE') group by all
-),
+diplomas as (select * from {{ ref('int_diploma_counts') }} where territory_level = 'france'),
+activity as (select * from {{ ref('int_activity_commuting') }} where geo_level in ('DEP', 'FRANCE')),
 dpe as (
     select geo_level, geo_code, year,
            sum(value) filter (where variable in ('dpe_nb_diagnostics_etiquette_f', 'dpe_nb_diagnostics_etiquette_g')) as f_or_g,
@@ -39,7 +22,7 @@ totals as (
     select 'france' as territory_level, 'FR' as territory_code, 'part_diplome_superieur_cep' as indicator_id, year,
            total - no_diploma_or_cep as numerator, total as denominator, 'insee_diplomas_totals' as source,
            '{{ repo }}372f7636f4f2cc2aa91265dea40effc815e958b2/public/territoires/dep/59-diplomes.json' as source_url
-    from diplomas where territory_level = 'france'
+    from diplomas
     {% for ind, num, den in [('taux_chomage_15_64', 'unemployed', 'employed + unemployed'), ('taux_activite_15_64', 'employed + unemployed', 'pop_15_64'),
                              ('taux_emploi_15_64', 'employed', 'pop_15_64'), ('part_actifs_voiture', 'by_car', 'workers'),
                              ('part_actifs_transports_commun', 'by_public_transport', 'workers'), ('part_actifs_velo_marche', 'by_bike_or_foot', 'workers'),
