@@ -26,7 +26,9 @@ from ingest import settings
 from ingest.errors import SourceError
 
 USER_AGENT = "barometre-porte-du-hainaut/0.1 (+open-source territorial barometer)"
-TIMEOUT = (10, 120)  # connect, read (seconds)
+def timeout() -> tuple[float, float]:
+    """(connect, read) seconds; BAROMETRE_HTTP_TIMEOUT sets the read timeout (default 120 s)."""
+    return 10.0, _float_env("BAROMETRE_HTTP_TIMEOUT", 120)
 
 
 class CachedLimiterSession(CacheMixin, LimiterMixin, requests.Session):
@@ -84,7 +86,7 @@ def melodi_base_url() -> str:
 def _get(url: str, params: dict | None = None, stream: bool = False) -> requests.Response:
     """GET with the shared session; any answer but 200 is a SourceError that says what to do."""
     try:
-        response = session().get(url, params=params, timeout=TIMEOUT, stream=stream)
+        response = session().get(url, params=params, timeout=timeout(), stream=stream)
     except requests.exceptions.ChunkedEncodingError as exc:
         raise SourceError(url, f"the response was cut short ({exc.__class__.__name__}): truncated body.",
                           "Retry later; if it persists, download the file by hand and use --snapshot-dir.") from None

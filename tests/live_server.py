@@ -9,7 +9,7 @@ those shapes. Datasets a client must no longer use answer as the service does to
 (DS_POPULATIONS_REFERENCE holds the latest year only; an unknown Melodi dataset is HTTP 500; the
 old Opendatasoft ORE dataset is gone: 404).
 
-`faults` makes a path misbehave: "429-once", "500", "truncated", "rename:<a>:<b>".
+`faults` makes a path misbehave: "429-once", "500", "truncated", "rename:<a>:<b>", "hang:<seconds>".
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import csv
 import io
 import json
 import threading
+import time
 import zipfile
 from collections import Counter, defaultdict
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -211,6 +212,8 @@ class Replay:
         self.hits[path] += 1
         self.queries[path].append(query)
         fault = self.faults.get(path, "")
+        if fault.startswith("hang:"):  # an answer that does not come: the client's read timeout must end it
+            time.sleep(float(fault.split(":")[1]))
         if fault == "500":
             return 500, {}, b"Internal Server Error"
         if fault == "429-once" and self.hits[path] == 1:

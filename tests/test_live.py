@@ -82,6 +82,16 @@ def test_persistent_500_fails_clearly_after_retries(replay):
     assert replay.hits[path] == 3  # first try + 2 retries
 
 
+def test_an_answer_that_never_comes_ends_at_the_read_timeout(replay, monkeypatch):
+    monkeypatch.setenv("BAROMETRE_HTTP_TIMEOUT", "0.5")
+    path = f"/ore/data-fair/api/v1/datasets/{live.ORE_DATASET}/values_agg"
+    replay.faults[path] = "hang:3"
+    with pytest.raises(SourceError) as err:
+        live.ore_consumption(ORE_CONSO)
+    assert "values_agg" in str(err.value) and "timed out" in str(err.value).lower()
+    assert replay.hits[path] == 3  # first try + 2 retries, each cut at the read timeout
+
+
 def test_truncated_body_is_refused(replay):
     path = "/geo/epcis/200042190/communes"
     replay.faults[path] = "truncated"
