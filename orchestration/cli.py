@@ -7,11 +7,14 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import subprocess
 import sys
 import time
 from collections import Counter
+from datetime import datetime
+from pathlib import Path
 
 from ingest import settings
 
@@ -57,10 +60,12 @@ def execute_refresh():
     return execute_job("refresh")
 
 
-def execute_job(name: str, tags: dict | None = None, selection=None):
+def execute_job(name: str, tags: dict | None = None, selection=None, log_to: Path | None = None):
     """Execute a job in process on the persistent instance (runs show in the UI).
 
     `selection` (asset keys) runs part of the job, e.g. one delivery and everything downstream of it.
+    `log_to`: a file that receives what the steps print (dbt's ~300 lines), instead of the terminal;
+    the UI keeps them too, in the run's compute logs.
     """
     import dagster as dg
 
@@ -70,12 +75,23 @@ def execute_job(name: str, tags: dict | None = None, selection=None):
     from orchestration.definitions import defs
 
     job = defs.resolve_job_def(name)
-    with dg.DagsterInstance.get() as instance:
+    with contextlib.ExitStack() as stack:
+        if log_to is not None:
+            log_to.parent.mkdir(parents=True, exist_ok=True)
+            stack.enter_context(contextlib.redirect_stdout(stack.enter_context(open(log_to, "w", encoding="utf-8"))))
+        instance = stack.enter_context(dg.DagsterInstance.get())
         result = job.execute_in_process(
             instance=instance, raise_on_error=False, tags=tags or {}, asset_selection=selection,
             run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
         )
     return result
+
+
+def run_log(args: argparse.Namespace) -> Path | None:
+    """Where the steps' output goes: the terminal with --verbose, else a file under $BAROMETRE_HOME/logs."""
+    if getattr(args, "verbose", False):
+        return None
+    return settings.home() / "logs" / f"{args.command}-{datetime.now():%Y%m%d-%H%M%S}.log"
 
 
 def summarise(result) -> tuple[bool, list[str]]:
@@ -147,8 +163,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     _configure(args)
     check_warehouse_free()
     started = time.monotonic()
-    ok, lines = summarise(execute_refresh())
+    log = run_log(args)
+    ok, lines = summarise(execute_job("refresh", log_to=log))
     print("\n".join(lines))
+    if log:
+        print(f"  step output (dbt's log): {log}")
     print(f"  wall time: {time.monotonic() - started:.1f} s")
     return 0 if ok else 1
 
@@ -177,8 +196,11 @@ def cmd_publish(args: argparse.Namespace) -> int:
     tags = {"barometre/cycle": str(settings.cycle())}
     if args.new_revision:
         tags["barometre/new_revision"] = "1"
-    ok, lines = summarise(execute_job("publish", tags))
+    log = run_log(args)
+    ok, lines = summarise(execute_job("publish", tags, log_to=log))
     print("\n".join(lines))
+    if log:
+        print(f"  step output (dbt's log): {log}")
     if ok:
         print(f"  published: {settings.published_dir() / 'latest'} -> {os.readlink(settings.published_dir() / 'latest')}")
     print(f"  wall time: {time.monotonic() - started:.1f} s")
@@ -206,12 +228,14 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--source", choices=["embedded", "live"], help="embedded snapshot (default) or live endpoints")
     run.add_argument("--snapshot-dir", help="a delivery in the embedded format to use instead of the shipped snapshot")
     run.add_argument("--territory", help="EPCI SIREN (default: BAROMETRE_TERRITORY or 200042190)")
+    run.add_argument("--verbose", action="store_true", help="print the steps' output (dbt's log) on the terminal")
     run.set_defaults(func=cmd_run)
     pub = sub.add_parser("publish", help="refresh with every gate, then publish the triennial barometer")
     pub.add_argument("--cycle", type=int, help="cycle year (2024, 2027, ...; default: the latest one)")
     pub.add_argument("--new-revision", action="store_true",
                      help="publish a cycle that is already published as a new revision (<cycle>-rN)")
     pub.add_argument("--force-future", action="store_true", help="allow a cycle year after the current year")
+    pub.add_argument("--verbose", action="store_true", help="print the steps' output (dbt's log) on the terminal")
     pub.add_argument("--source", choices=["embedded", "live"], help="embedded snapshot (default) or live endpoints")
     pub.add_argument("--snapshot-dir", help="a delivery in the embedded format to use instead of the shipped snapshot")
     pub.set_defaults(func=cmd_publish)
