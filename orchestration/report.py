@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 import json
 import math
+from datetime import date
 
 import duckdb
 from jinja2 import Environment
@@ -24,14 +25,15 @@ def fr(value, digits: int | None = None) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
     if digits is None:
-        digits = 3 if abs(value) < 1 else 1 if abs(value) < 1000 else 0
+        digits = 0 if value == 0 else 3 if abs(value) < 1 else 1 if abs(value) < 1000 else 0
     text = f"{value:,.{digits}f}".replace(",", "\u202f").replace(".", ",")
     return text
 
 
 def gather(con: duckdb.DuckDBPyConnection, cycle: int) -> dict:
-    barometer = con.execute("SELECT * FROM marts.barometer WHERE cycle = ? ORDER BY engagement, criterion_id, "
-                            "indicator_id NULLS FIRST", [cycle]).df()
+    barometer = con.execute("SELECT b.*, d.kind FROM marts.barometer b LEFT JOIN marts.dim_indicator d USING (indicator_id) "
+                            "WHERE b.cycle = ? ORDER BY b.engagement, b.criterion_id, b.indicator_id NULLS FIRST",
+                            [cycle]).df()
     for col in ("annee_t", "annee_t1", "polarity"):
         barometer[col] = barometer[col].astype("Int64")
     barometer = barometer.astype(object).where(barometer.notna(), None)
@@ -61,6 +63,43 @@ def gather(con: duckdb.DuckDBPyConnection, cycle: int) -> dict:
                 "communes": communes, "refs": {lvl: v for lvl, v, _ in refs}},
         "contours": contours, "sources": sources, "previous": previous.name if previous else None,
     }
+
+
+def summary(rows: list[dict]) -> dict[str, list[str]]:
+    """The first page, generated from the grid: what progresses, what falls behind (against T-1, or
+    far below the Nord), the targets, and what remains to be measured. Every sentence carries its
+    figure and year; a fragile value (small numbers, partial, minimum) is left out of the verdicts."""
+    solid = [r for r in rows if r.get("indicator_id") and r.get("valeur_t") is not None
+             and r.get("qualite_t") not in ("small_numbers", "partial", "minimum")]
+
+    def figure(value, unit) -> str:
+        return fr(value) if not unit or unit.startswith("indice") else f"{fr(value)} {unit}"
+
+    def change(r) -> str:
+        return (f"{r['indicator_label']} : {figure(r['valeur_t'], r['unit'])} en {r['annee_t']}, "
+                f"contre {figure(r['valeur_t1'], r['unit'])} en {r['annee_t1']}.")
+
+    progress = [change(r) for r in solid if r.get("tendance") == "amélioration"]
+    behind = [change(r) for r in solid if r.get("tendance") == "dégradation"]
+    # the three largest unfavourable gaps to the Nord (rates and indices only: a count of the EPCI is not
+    # comparable with the Nord's), same year, relative to the Nord's value
+    gaps = sorted(((r["valeur_t"] - r["valeur_departement"]) * r["polarity"] / abs(r["valeur_departement"]), i, r)
+                  for i, r in enumerate(solid) if r.get("valeur_departement") and r.get("polarity")
+                  and r.get("kind") != "count")
+    behind += [f"{r['indicator_label']} : {figure(r['valeur_t'], r['unit'])} en {r['annee_t']}, "
+               f"contre {figure(r['valeur_departement'], r['unit'])} pour le Nord."
+               for gap, _, r in gaps[:3] if gap < -0.1]
+    targets = [f"{r['indicator_label']} : {figure(r['valeur_t'], r['unit'])} en {r['annee_t']}, pour "
+               f"{figure(r['valeur_trajectoire'], r['unit'])} sur la trajectoire vers l'objectif de "
+               f"{figure(r['valeur_cible'], r['unit'])} en {r['annee_cible']}."
+               for r in solid if r.get("valeur_trajectoire") is not None and r.get("valeur_cible") is not None
+               and r.get("ecart_trajectoire") not in (None, 0)]
+    seen, to_measure = set(), []
+    for r in rows:
+        if not r.get("indicator_id") and r["criterion_id"] not in seen:
+            seen.add(r["criterion_id"])
+            to_measure.append(f"{r['criterion_label']} : {r.get('source_qui_servirait') or 'appréciation du panel'}.")
+    return {"progress": progress, "behind": behind, "targets": targets, "to_measure": to_measure}
 
 
 def bars_t_t1(t, t1) -> str:
@@ -149,8 +188,19 @@ tr.fragile td.n { color: #888; background: #f4f4f4; }
 </head>
 <body>
 <h1>Baromètre du Projet de Territoire 2024-2044 — Communauté d'agglomération de La Porte du Hainaut</h1>
-<p>Cycle <strong>{{ cycle }}</strong> · EPCI {{ territory }} · situation T comparée au baromètre T-1
-{% if previous %}(baromètre publié {{ previous }}){% else %}(aucun baromètre publié auparavant : T-1 est le millésime précédent des données){% endif %}.</p>
+<p>Cycle <strong>{{ cycle }}</strong> · {{ communes }} communes · publié le {{ published_on }} · situation T comparée au baromètre T-1
+{% if previous %}(baromètre publié {{ previous }}){% else %}(aucun baromètre publié auparavant : T-1 est la valeur précédente de la même source){% endif %}.</p>
+
+<h2 id="resume">En bref</h2>
+<h3>Ce qui progresse</h3>
+<ul>{% for s in summary.progress %}<li>{{ s }}</li>{% else %}<li>Aucune évolution favorable mesurable.</li>{% endfor %}</ul>
+<h3>Ce qui recule ou reste en retrait</h3>
+<ul>{% for s in summary.behind %}<li>{{ s }}</li>{% else %}<li>Aucune évolution défavorable mesurable.</li>{% endfor %}</ul>
+{% if summary.targets %}<h3>Les objectifs du plan</h3>
+<ul>{% for s in summary.targets %}<li>{{ s }}</li>{% endfor %}</ul>{% endif %}
+<h3>Ce qui reste à mesurer</h3>
+<ul>{% for s in summary.to_measure %}<li>{{ s }}</li>{% endfor %}</ul>
+<p><small>Les valeurs fragiles (petits effectifs, couverture partielle, données en partie secrétisées) ne sont pas retenues ici ; elles restent dans la grille, grisées.</small></p>
 
 <h2 id="grille">Grille de positionnement</h2>
 <p class="legend">T-1 et T : <span style="background:#a6bddb"></span>T-1 <span style="background:#2c7fb8"></span>T.
@@ -223,6 +273,8 @@ def render(context: dict) -> str:
 
     return env.from_string(TEMPLATE).render(
         **context, fr=fr, grid=sorted(grid.items()), engagement_labels=ENGAGEMENTS,
+        summary=summary(context["barometer"]), communes=len(context["map"]["communes"]),
+        published_on=f"{date.today():%d/%m/%Y}",
         bars=lambda t, t1: Markup(bars_t_t1(t, t1)),
         commune_chart=Markup(commune_chart(context["map"])),
         choropleth=Markup(choropleth(context["map"], context["contours"])),

@@ -171,3 +171,10 @@ def test_triennial_schedule_skips_other_years():
     assert isinstance(skipped, dg.SkipReason) and "2025 is not a cycle year" in skipped.skip_message
     request = triennial_publication(dg.build_schedule_context(scheduled_execution_time=datetime(2027, 9, 15)))
     assert isinstance(request, dg.RunRequest) and request.tags["barometre/cycle"] == "2027"
+
+
+def test_report_opens_with_a_plain_french_summary(published):
+    text = (published / "published" / "2024" / "report.html").read_text(encoding="utf-8")
+    assert "<h2 id=\"resume\">En bref</h2>" in text and "Ce qui reste à mesurer" in text
+    assert "Taux de chômage des 15-64 ans (recensement) : 17,1 % en 2023, contre 19,4 % en 2012." in text
+    assert "EPCI 200042190" not in text and "47 communes" in text
