@@ -179,7 +179,12 @@ body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 1500px;
 h1 { font-size: 1.6rem; } h2 { margin-top: 2.2rem; border-bottom: 2px solid #2c7fb8; }
 table { border-collapse: collapse; width: 100%; font-size: .85rem; margin: .5rem 0 1.5rem; }
 th, td { border: 1px solid #ccc; padding: .3rem .4rem; vertical-align: top; }
-th { background: #eef3f8; text-align: left; } td:first-child { width: 18rem; } td.n { text-align: right; white-space: nowrap; }
+th { background: #eef3f8; text-align: left; } td.n { text-align: right; white-space: nowrap; }
+table.grille { table-layout: fixed; } col.ind { width: 30%; } col.num { width: 8%; } col.evo { width: 17%; } col.cible { width: 13%; }
+tr.crit th { background: #dbe7f3; font-size: .95rem; } tr.panelrow td { background: #fafafa; color: #444; font-size: .8rem; }
+td { overflow-wrap: anywhere; }
+@media print { body { max-width: none; margin: 0; font-size: 10pt; } h2 { break-before: page; } h2#resume { break-before: auto; }
+  tbody.critere { break-inside: avoid; } .amelioration, .degradation { color: #000; } }
 .amelioration { color: #1a7f37; font-weight: 600; } .degradation { color: #b30000; font-weight: 600; }
 .panel { color: #666; font-style: italic; } svg text { font-size: 11px; }
 tr.fragile td.n { color: #888; background: #f4f4f4; }
@@ -205,26 +210,29 @@ tr.fragile td.n { color: #888; background: #f4f4f4; }
 <h2 id="grille">Grille de positionnement</h2>
 <p class="legend">T-1 et T : <span style="background:#a6bddb"></span>T-1 <span style="background:#2c7fb8"></span>T.
 Les quatre colonnes qualitatives sont renseignées par le panel.</p>
-{% for engagement, rows in grid %}
+{% for engagement, criteria in grid %}
 <h3>{{ engagement_labels.get(engagement, engagement) }}</h3>
 <table class="grille">
-<thead><tr><th>Critère</th><th>Indicateur</th><th>Situation T</th><th>Baromètre T-1</th><th>Évolution</th><th></th>
-<th>Nord</th><th>Hauts-de-France</th><th>France</th><th>Cible</th>
-<th>Impacts imputables au PDT</th><th>Acquis consolidés</th><th>Difficultés, retards, échecs</th><th>Objectifs d'amélioration</th></tr></thead>
-<tbody>
-{% for r in rows %}<tr{% if r.qualite_t in ("small_numbers", "partial", "minimum") %} class="fragile"{% endif %}>
-<td><strong>{{ r.criterion_id }}</strong> {{ r.criterion_label }}</td>
-<td>{% if r.indicator_id %}{{ r.indicator_label }} <small>({{ r.unit }})</small>{% else %}<span class="panel">à renseigner par le panel</span>{% endif %}{% if r.note %}<br><small>{{ r.note }}</small>{% endif %}{% if r.mesure_manquante and r.indicator_id and (loop.first or loop.previtem.criterion_id != r.criterion_id) %}<br><small class="panel">Non mesuré : {{ r.mesure_manquante }} — source qui servirait : {{ r.source_qui_servirait }}.</small>{% endif %}</td>
+<colgroup><col class="ind"><col class="num"><col class="num"><col class="evo"><col class="num"><col class="num"><col class="num"><col class="cible"></colgroup>
+<thead><tr><th>Indicateur</th><th>Situation T</th><th>Baromètre T-1</th><th>Évolution</th>
+<th>Nord</th><th>Hauts-de-France</th><th>France</th><th>Cible</th></tr></thead>
+{% for c in criteria %}<tbody class="critere">
+<tr class="crit"><th colspan="8" scope="colgroup">{{ c.id }} — {{ c.label }}</th></tr>
+{% for r in c.rows %}<tr{% if r.qualite_t in ("small_numbers", "partial", "minimum") %} class="fragile"{% endif %}>
+<td>{% if r.indicator_id %}{{ r.indicator_label }} <small>({{ r.unit }})</small>{% else %}<span class="panel">à renseigner par le panel</span>{% endif %}{% if r.note %}<br><small>{{ r.note }}</small>{% endif %}{% if r.mesure_manquante and r.indicator_id and loop.first %}<br><small class="panel">Non mesuré : {{ r.mesure_manquante }} — source qui servirait : {{ r.source_qui_servirait }}.</small>{% endif %}</td>
 <td class="n">{{ fr(r.valeur_t) }}{% if r.annee_t %}<br><small>{{ r.annee_t }}</small>{% endif %}</td>
 <td class="n">{{ fr(r.valeur_t1) }}{% if r.annee_t1 %}<br><small>{{ r.annee_t1 }}</small>{% endif %}</td>
-<td class="n {{ r.tendance | css }}">{{ fr(r.evolution, 2) if r.evolution is not none else "" }}<br><small>{{ r.tendance }}</small></td>
-<td>{{ bars(r.valeur_t, r.valeur_t1) }}</td>
+<td class="{{ r.tendance | css }}">{{ r.tendance | arrow }} {{ r.tendance }}{% if r.evolution is not none %} ({{ "+" if r.evolution > 0 else "" }}{{ fr(r.evolution) }}){% endif %}<br>{{ bars(r.valeur_t, r.valeur_t1) }}</td>
 <td class="n">{{ fr(r.valeur_departement) }}</td><td class="n">{{ fr(r.valeur_region) }}</td><td class="n">{{ fr(r.valeur_france) }}</td>
 <td>{% if r.cible %}{{ r.cible }}{% endif %}</td>
-<td>{{ r.impacts_imputables_pdt or "" }}</td><td>{{ r.acquis_consolides or "" }}</td>
-<td>{{ r.difficultes_retards_echecs or "" }}</td><td>{{ r.objectifs_amelioration or "" }}</td>
 </tr>{% endfor %}
-</tbody></table>
+<tr class="panelrow"><td colspan="8"><strong>Grille du panel</strong> —
+Impacts imputables au PDT : {{ c.panel.impacts_imputables_pdt or "à renseigner" }} ·
+Acquis consolidés : {{ c.panel.acquis_consolides or "à renseigner" }} ·
+Difficultés, retards, échecs : {{ c.panel.difficultes_retards_echecs or "à renseigner" }} ·
+Objectifs d'amélioration : {{ c.panel.objectifs_amelioration or "à renseigner" }}</td></tr>
+</tbody>{% endfor %}
+</table>
 {% endfor %}
 
 <h2 id="communes">Les communes face aux territoires de comparaison</h2>
@@ -254,6 +262,10 @@ du Nord, des Hauts-de-France et de la France lorsqu'elle existe pour la même an
 </html>
 """
 
+PANEL_COLUMNS = ("impacts_imputables_pdt", "acquis_consolides", "difficultes_retards_echecs", "objectifs_amelioration")
+# shapes that read in black and white too; the word is always written beside
+ARROWS = {"amélioration": "▲", "dégradation": "▼", "stable": "=", "sans polarité": "↔"}
+
 ENGAGEMENTS = {
     "E1": "Engagement 1 — Rattraper les retards de développement",
     "E2": "Engagement 2 — Faire face collectivement aux enjeux globaux (PCAET)",
@@ -265,14 +277,18 @@ ENGAGEMENTS = {
 def render(context: dict) -> str:
     env = Environment(autoescape=True)
     env.filters["css"] = lambda t: {"amélioration": "amelioration", "dégradation": "degradation"}.get(t or "", "")
+    env.filters["arrow"] = lambda t: ARROWS.get(t or "", "")
     env.filters["basename"] = lambda o: str(o).replace("\\\\", "/").split("/")[-1]
-    grid: dict[str, list] = {}
+    grid: dict[str, dict] = {}  # engagement -> criterion -> its block (text once, indicators, panel columns)
     for row in context["barometer"]:
-        grid.setdefault(row["engagement"], []).append(row)
+        block = grid.setdefault(row["engagement"], {}).setdefault(row["criterion_id"], {
+            "id": row["criterion_id"], "label": row["criterion_label"], "rows": [],
+            "panel": {k: row.get(k) for k in PANEL_COLUMNS}})
+        block["rows"].append(row)
     from markupsafe import Markup
 
     return env.from_string(TEMPLATE).render(
-        **context, fr=fr, grid=sorted(grid.items()), engagement_labels=ENGAGEMENTS,
+        **context, fr=fr, grid=sorted((e, list(c.values())) for e, c in grid.items()), engagement_labels=ENGAGEMENTS,
         summary=summary(context["barometer"]), communes=len(context["map"]["communes"]),
         published_on=f"{date.today():%d/%m/%Y}",
         bars=lambda t, t1: Markup(bars_t_t1(t, t1)),
