@@ -75,7 +75,7 @@ def test_csv_is_for_french_excel(published):
 
 
 class _Checker(HTMLParser):
-    VOID = {"meta", "br", "link", "img", "input", "hr", "rect", "line", "path"}
+    VOID = {"meta", "br", "link", "img", "input", "hr", "col", "rect", "line", "path"}  # HTML void elements
 
     def __init__(self):
         super().__init__()
