@@ -197,6 +197,17 @@ def _run_suite(frame: pd.DataFrame, dataset: Dataset, members: list[str]) -> tup
     return len(result.results), failures
 
 
+def membership_change(new: list[str], accepted: list[str]) -> list[Failure]:
+    """A geography delivery that moves communes into or out of the territory is news, never applied
+    silently: refused with the communes named, unless BAROMETRE_ACCEPT_MEMBERSHIP_CHANGE=1 confirms it."""
+    if not accepted or set(new) == set(accepted) or os.environ.get("BAROMETRE_ACCEPT_MEMBERSHIP_CHANGE") == "1":
+        return []
+    joined, left = sorted(set(new) - set(accepted)), sorted(set(accepted) - set(new))
+    return [Failure(f"territory membership changed: {len(accepted)} -> {len(new)} communes (joined: {joined or 'none'}; "
+                    f"left: {left or 'none'}); if the change is real, confirm it with BAROMETRE_ACCEPT_MEMBERSHIP_CHANGE=1 "
+                    "for one run", "EPCI", len(joined) + len(left), joined + left)]
+
+
 def run_gate(con: duckdb.DuckDBPyConnection, dataset: Dataset, run_id: str) -> GateResult:
     """Validate landing.<dataset>; promote to raw.<dataset> on success; record the result either way."""
     df = con.execute(f"SELECT * FROM landing.{dataset.name}").df()
@@ -210,6 +221,8 @@ def run_gate(con: duckdb.DuckDBPyConnection, dataset: Dataset, run_id: str) -> G
     evaluated, failures = _run_suite(validation_frame(df, dataset), dataset, members)
     if dataset.family == "geography" and not members:
         failures.append(Failure(f"territory {settings.territory()} has no member commune in column EPCI", "EPCI", 0, []))
+    if dataset.family == "geography" and members:
+        failures += membership_change(members, territory_members(con, "raw"))
     result = GateResult(dataset.name, origin, sha, len(df), evaluated + 1, failures)
     record(con, run_id, dataset.name, "gx_gate", "ERROR", result.passed,
            sum(f.failing for f in failures), [f.describe() for f in failures])

@@ -276,3 +276,15 @@ def test_commune_without_a_population_year_is_refused(pipeline_home, snapshot_co
     df.to_csv(path, index=False, lineterminator="\n")
     msg = _run_with(snapshot_copy, pipeline_home, dataset=COMMUNES)
     assert "population_pkg0_8_0_pl2016_src3677855" in msg and "not_be_null" in msg
+
+
+def test_a_commune_leaving_the_territory_is_news_not_applied(pipeline_home, snapshot_copy):
+    """A geography delivery that moves Denain to another EPCI: refused with the commune named."""
+    from ingest.catalog import GEOGRAPHY
+
+    _edit(snapshot_copy / GEOGRAPHY.file,
+          lambda t: "".join(l.replace(",200042190,", ",245901160,", 1) if l.startswith("59172,") else l
+                            for l in t.splitlines(True)))
+    msg = _run_with(snapshot_copy, pipeline_home, dataset=GEOGRAPHY)
+    assert "territory membership changed: 47 -> 46 communes (joined: none; left: ['59172'])" in msg
+    assert "BAROMETRE_ACCEPT_MEMBERSHIP_CHANGE=1" in msg
