@@ -123,9 +123,10 @@ inputs as (
     -- ENV3: energy (Nord)
     union all select n.commune_code, 'consommation_elec_gaz_tous_secteurs', y.year, o.all_sectors, null, null, null, 'ore_energy_consumption', '59', coalesce(o.is_minimum, false)
         from nord n cross join ore_year y left join ore o using (commune_code)
-    union all select n.commune_code, 'consommation_elec_gaz_residentiel', y.year, o.residential, null, null, null, 'ore_energy_consumption', '59', coalesce(o.is_minimum, false)
+    -- secret meshes hide a business alone in its sector: they make "all sectors" a minimum, not the residential figure
+    union all select n.commune_code, 'consommation_elec_gaz_residentiel', y.year, o.residential, null, null, null, 'ore_energy_consumption', '59', false
         from nord n cross join ore_year y left join ore o using (commune_code)
-    union all select o.commune_code, 'consommation_elec_gaz_residentiel_par_habitant', o.year, o.residential, p.p22_pop, null, null, 'ore_energy_consumption', '59', o.is_minimum
+    union all select o.commune_code, 'consommation_elec_gaz_residentiel_par_habitant', o.year, o.residential, p.p22_pop, null, null, 'ore_energy_consumption', '59', false
         from ore o join pop p using (commune_code)
     union all select o.commune_code, 'consommation_elec_gaz_par_habitant', o.year, o.all_sectors, p.p22_pop, null, null, 'ore_energy_consumption', '59', o.is_minimum
         from ore o join pop p using (commune_code)
