@@ -208,23 +208,6 @@ POP_AGE_FRANCE = Dataset(
     min_rows=24,
 )
 
-DIPLOMAS_2018 = Dataset(
-    name="insee_diplomas_rp2018",
-    family="idh4_inputs",
-    file="rp2018_communes_2000plus_hdf_questionr.csv",
-    vintage="RP2018",
-    title="INSEE RP2018 diplomas of the non-schooled population aged 15+, Hauts-de-France communes of 2,000+ "
-          "inhabitants (R package questionr)",
-    key=("code_insee",),
-    required=("code_insee", "pop_tot", "pop_non_scol_15p", "pop_dipl_aucun", "dipl_aucun"),
-    commune_key="code_insee",
-    rates=("dipl_aucun", "dipl_bepc"),
-    positive=("pop_tot", "pop_non_scol_15p"),
-    covers_territory=False,
-    min_rows=100,
-    deps=("geo_appartenance_2022",),
-)
-
 PCAET_PUBLISHED = Dataset(
     name="pcaet_published_figures",
     family="pcaet",
@@ -418,7 +401,7 @@ CNAF_CHILDCARE = tidy(
 
 DATASETS: tuple[Dataset, ...] = (
     GEOGRAPHY, COMMUNES, COMPARATEUR_2025, COMPARATEUR_2021, DOSSIER_COMPLET_2025, FILOSOFI_2021,
-    PUBLISHED, AGGREGATES_2018, HMD_MX, POP_AGE_FRANCE, DIPLOMAS_2018, PCAET_PUBLISHED, PCAET_MORE, DIPLOMAS,
+    PUBLISHED, AGGREGATES_2018, HMD_MX, POP_AGE_FRANCE, PCAET_PUBLISHED, PCAET_MORE, DIPLOMAS,
     DIPLOMAS_TOTALS, ACTIVITY_2023, ORE_CONSO, ODRE_PRODUCTION, CEREMA_LAND, AGRESTE_FARMLAND, IRVE_CARPOOL, ADEME_DPE,
     CAF_BENEFICIARIES, SSMSI_OFFENCES, DREES_APL, ELECTIONS_2026, CNAF_CHILDCARE,
 )
