@@ -407,3 +407,52 @@ DATASETS: tuple[Dataset, ...] = (
 )
 
 BY_NAME = {d.name: d for d in DATASETS}
+
+# Each dataset's producer, in French, and the producer's public page (PROVENANCE gives the copy we
+# ship and its checks): what the published report and manifest link a reader to.
+INSEE_COMPARATEUR = "https://www.insee.fr/fr/statistiques/2521169"
+INSEE_DOSSIER = "https://www.insee.fr/fr/statistiques/5359146"
+MELODI = "https://catalogue-donnees.insee.fr/fr/catalogue/recherche/"
+PRODUCER_PAGES: dict[str, tuple[str, str]] = {
+    "geo_appartenance_2022": ("INSEE, table d'appartenance géographique des communes au 1er janvier 2022",
+                              "https://www.insee.fr/fr/information/2028028"),
+    "commune_reference": ("Etalab / INSEE / DGCL, découpage administratif (codes, noms, SIREN, populations légales)",
+                          "https://github.com/datagouv/decoupage-administratif"),
+    "insee_comparateur_2025": ("INSEE, base du comparateur de territoires (édition 2025)", INSEE_COMPARATEUR),
+    "insee_comparateur_2021": ("INSEE, base du comparateur de territoires (édition 2022)", INSEE_COMPARATEUR),
+    "insee_dossier_complet_2025": ("INSEE, dossier complet (recensement 2022)", INSEE_DOSSIER),
+    "insee_filosofi_2021": ("INSEE, revenus, pauvreté et niveau de vie en 2021 (Filosofi)",
+                            "https://www.insee.fr/fr/metadonnees/source/serie/s1172"),
+    "published_comparison_figures": ("INSEE et producteurs cités, valeurs publiées pour le Nord, la région et la France",
+                                     INSEE_COMPARATEUR),
+    "insee_aggregates_2018": ("INSEE, comparateur de territoires (sommes des communes, calculées)", INSEE_COMPARATEUR),
+    "hmd_france_mx": ("Human Mortality Database, taux de mortalité par âge, France", "https://www.mortality.org/"),
+    "insee_pop_age_france": ("INSEE, estimations de population par âge", "https://www.insee.fr/fr/statistiques/1893198"),
+    "pcaet_published_figures": ("Plan climat-air-énergie de la Porte du Hainaut (chiffres publiés)",
+                                "https://www.agglo-porteduhainaut.fr/"),
+    "pcaet_figures_more": ("Plan climat et exploitants (chiffres publiés)", "https://www.agglo-porteduhainaut.fr/"),
+    "insee_diplomas_melodi": ("INSEE, recensement : diplômes (Melodi DS_RP_DIPLOMES_PRINC)",
+                              MELODI + "DS_RP_DIPLOMES_PRINC"),
+    "insee_diplomas_totals": ("INSEE, recensement : diplômes, départements et France (Melodi)",
+                              MELODI + "DS_RP_DIPLOMES_PRINC"),
+    "insee_activity_commuting_rp2023": ("INSEE, recensement 2023 : activité et déplacements domicile-travail (Melodi)",
+                                        MELODI + "DS_RP_NAVETTES_PRINC"),
+    "ore_energy_consumption": ("Agence ORE, consommation annuelle d'électricité et de gaz par commune",
+                               "https://opendata.agenceore.fr/datasets/consommation-annuelle-d-electricite-et-gaz-par-commune"),
+    "odre_electricity_production": ("ODRÉ / RTE, registre national des installations de production d'électricité",
+                                    "https://odre.opendatasoft.com/explore/dataset/"
+                                    "registre-national-installation-production-stockage-electricite-agrege/"),
+    "cerema_land_take": ("Cerema, consommation d'espaces naturels, agricoles et forestiers",
+                         "https://artificialisation.developpement-durable.gouv.fr/"),
+    "agreste_farmland": ("Agreste, recensement agricole 2020", "https://agreste.agriculture.gouv.fr/"),
+    "irve_carpool": ("Fichier consolidé des bornes de recharge et base nationale des lieux de covoiturage",
+                     "https://transport.data.gouv.fr/"),
+    "ademe_dpe_labels": ("ADEME, diagnostics de performance énergétique des logements", "https://data.ademe.fr/"),
+    "caf_beneficiaries": ("CAF, foyers allocataires par commune", "https://data.caf.fr/"),
+    "ssmsi_offences": ("SSMSI, crimes et délits enregistrés par commune", "https://www.interieur.gouv.fr/Interstats"),
+    "drees_apl": ("DREES, accessibilité potentielle localisée aux médecins généralistes",
+                  "https://data.drees.solidarites-sante.gouv.fr/"),
+    "municipal_elections_2026": ("Ministère de l'Intérieur, élections municipales de mars 2026",
+                                 "https://www.data.gouv.fr/fr/pages/donnees-des-elections/"),
+    "cnaf_childcare_coverage": ("CNAF, taux de couverture en accueil du jeune enfant", "https://data.caf.fr/"),
+}

@@ -166,8 +166,10 @@ def audit(folder: Path, expected: pd.DataFrame) -> None:
         if len(df) != len(expected):
             raise PublicationError(f"{label} has {len(df)} rows, marts.barometer {len(expected)}")
     html = (folder / REPORT_NAME).read_text(encoding="utf-8")
-    if "<svg" not in html or re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", html):
-        raise PublicationError("report.html must embed its charts and reference nothing on the network")
+    # links to the producers' pages are for the reader to follow; nothing may be *loaded* from the network
+    if "<svg" not in html or re.search(r"""(?:src|srcset|data)\s*=\s*["']?(?:https?:)?//|<link|<script|@import|url\(""",
+                                       html):
+        raise PublicationError("report.html must embed its charts and load nothing from the network")
 
 
 def point_latest(target: Path) -> None:

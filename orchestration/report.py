@@ -1,22 +1,42 @@
-"""report.html: the barometer as officials and the panel read it, in French, readable offline.
+"""report.html: the barometer as officials, mayors and the panel read it, in French, readable offline.
 
-Everything is inline (CSS, SVG charts, SVG map): no script, no font, no image from the network.
+Everything is inline (CSS, SVG charts, SVG maps): no script, no font, no image from the network. The
+map's indicator is chosen with radio buttons and CSS only. Links go to the producers' pages.
 """
 
 from __future__ import annotations
 
-import html
 import json
 import math
 from datetime import date
 
 import duckdb
 from jinja2 import Environment
+from markupsafe import Markup
 
-from ingest import settings
+from ingest import catalog, settings
+from orchestration import report_charts
 
-MAP_INDICATOR = "taux_chomage_15_64"  # the indicator the map and the commune chart show
-PALETTE = ["#fef0d9", "#fdcc8a", "#fc8d59", "#e34a33", "#b30000"]
+# The indicators a reader can put on the map (the first one is also the commune bar chart).
+MAP_INDICATORS = {"taux_chomage_15_64": "Chômage des 15-64 ans", "niveau_vie_median": "Niveau de vie médian",
+                  "idh4": "IDH-4", "part_diplome_superieur_cep": "Adultes diplômés",
+                  "part_familles_monoparentales": "Familles monoparentales"}
+# What a mayor brings to the council: the commune's page shows these, against the EPCI, Nord and region.
+PAGE_INDICATORS = ("population", "population_evolution_annuelle", "taux_chomage_15_64", "taux_chomage_15_24",
+                   "taux_activite_15_64", "niveau_vie_median", "taux_pauvrete", "part_familles_monoparentales",
+                   "part_logements_vacants", "part_75_ans_plus", "equipements_proximite_10000_hab", "idh4",
+                   "part_diplome_superieur_cep", "apl_medecins_generalistes", "foyers_rsa_1000_menages",
+                   "part_dpe_f_g", "consommation_elec_gaz_residentiel_par_habitant", "conso_espaces_naf_annuelle")
+PANEL_COLUMNS = ("impacts_imputables_pdt", "acquis_consolides", "difficultes_retards_echecs", "objectifs_amelioration")
+# shapes that read in black and white too; the word is always written beside
+ARROWS = {"amélioration": "▲", "dégradation": "▼", "stable": "=", "sans polarité": "↔"}
+FRAGILE = ("small_numbers", "partial", "minimum")
+ENGAGEMENTS = {
+    "E1": "Engagement 1 — Rattraper les retards de développement",
+    "E2": "Engagement 2 — Faire face collectivement aux enjeux globaux (PCAET)",
+    "E3": "Engagement 3 — Accompagner les conversions et la résilience",
+    "Transversal": "Ambitions transversales — Vivre ensemble, expérimenter et coopérer",
+}
 
 
 def fr(value, digits: int | None = None) -> str:
@@ -26,43 +46,120 @@ def fr(value, digits: int | None = None) -> str:
         return "—"
     if digits is None:
         digits = 0 if value == 0 else 3 if abs(value) < 1 else 1 if abs(value) < 1000 else 0
-    text = f"{value:,.{digits}f}".replace(",", "\u202f").replace(".", ",")
+    if round(value, digits) == 0:
+        value = 0.0  # never "-0,0"
+    return f"{value:,.{digits}f}".replace(",", "\u202f").replace(".", ",")
+
+
+def digits_for(kind: str | None, unit: str | None) -> int | None:
+    """Precision for the indicator's unit: counts and euros as integers, rates to one decimal, indices to
+    three; None (by magnitude) when the kind says nothing."""
+    unit = unit or ""
+    if kind == "count" or unit.startswith("€") or unit in ("habitants", "emplois", "ha"):
+        return 0
+    if unit.startswith("indice"):
+        return 1 if "100" in unit else 3  # an ICM (France = 100) to one decimal, an index of 0 to 1 to three
+    if kind in ("ratio", "growth") or "%" in unit:
+        return 1
+    return None
+
+
+def figure(value, kind: str | None = None, unit: str | None = None, with_unit: bool = True) -> str:
+    """A value formatted for its unit, with the unit written after it (never after an index)."""
+    text = fr(value, digits_for(kind, unit))
+    if with_unit and unit and not unit.startswith("indice") and value is not None:
+        return f"{text} {unit}"
     return text
 
 
 def gather(con: duckdb.DuckDBPyConnection, cycle: int) -> dict:
-    barometer = con.execute("SELECT b.*, d.kind FROM marts.barometer b LEFT JOIN marts.dim_indicator d USING (indicator_id) "
-                            "WHERE b.cycle = ? ORDER BY b.engagement, b.criterion_id, b.indicator_id NULLS FIRST",
-                            [cycle]).df()
+    barometer = con.execute(
+        "SELECT b.*, d.kind, d.source, d.source_url FROM marts.barometer b LEFT JOIN marts.dim_indicator d "
+        "USING (indicator_id) WHERE b.cycle = ? ORDER BY b.engagement, b.criterion_id, b.indicator_id NULLS FIRST",
+        [cycle]).df()
     for col in ("annee_t", "annee_t1", "polarity"):
         barometer[col] = barometer[col].astype("Int64")
     barometer = barometer.astype(object).where(barometer.notna(), None)
-    label, unit, year = con.execute(
-        "SELECT label_fr, unit, (SELECT max(year) FROM marts.fct_indicator_value WHERE indicator_id = ? "
-        "AND territory_level = 'commune' AND value IS NOT NULL) FROM marts.dim_indicator WHERE indicator_id = ?",
-        [MAP_INDICATOR, MAP_INDICATOR]).fetchone()
-    communes = con.execute(
-        "SELECT d.commune_code, d.commune_name, f.value FROM marts.dim_commune d LEFT JOIN marts.fct_indicator_value f "
-        "ON f.territory_code = d.commune_code AND f.territory_level = 'commune' AND f.indicator_id = ? AND f.year = ? "
-        "ORDER BY f.value DESC NULLS LAST, d.commune_code", [MAP_INDICATOR, year]).fetchall()
-    refs = con.execute(
-        "SELECT territory_level, value, basis FROM marts.fct_indicator_value WHERE indicator_id = ? AND year = ? "
-        "AND territory_level IN ('epci', 'departement', 'region', 'france') AND value IS NOT NULL "
-        "ORDER BY territory_level, basis", [MAP_INDICATOR, year]).fetchall()
+    communes = con.execute("SELECT commune_code, commune_name, population_2022 FROM marts.dim_commune "
+                           "ORDER BY commune_name COLLATE nocase, commune_code").fetchall()
+    maps = [_map(con, indicator_id, short) for indicator_id, short in MAP_INDICATORS.items()]
     sources = con.execute("SELECT DISTINCT dataset, origin, sha256 FROM audit.raw_batches WHERE status = 'promoted' "
                           "ORDER BY dataset").fetchall()
     from orchestration.publication import previous_publication
 
     previous = previous_publication(cycle)
-    contours = json.loads((settings.snapshot_dir() / "communes_caph_contours_2018.geojson").read_text(encoding="utf-8")) \
-        if (settings.snapshot_dir() / "communes_caph_contours_2018.geojson").exists() else \
-        json.loads((settings.EMBEDDED_DIR / "communes_caph_contours_2018.geojson").read_text(encoding="utf-8"))
+    contours_file = settings.snapshot_dir() / "communes_caph_contours_2018.geojson"
+    if not contours_file.exists():
+        contours_file = settings.EMBEDDED_DIR / "communes_caph_contours_2018.geojson"
     return {
-        "cycle": cycle, "territory": settings.territory(), "barometer": barometer.to_dict("records"),
-        "map": {"indicator": MAP_INDICATOR, "label": label, "unit": unit, "year": year,
-                "communes": communes, "refs": {lvl: v for lvl, v, _ in refs}},
-        "contours": contours, "sources": sources, "previous": previous.name if previous else None,
+        "cycle": cycle, "barometer": barometer.to_dict("records"), "communes": communes,
+        "maps": [m for m in maps if m["values"]], "pages": _commune_pages(con),
+        "contours": json.loads(contours_file.read_text(encoding="utf-8")),
+        "sources": [(d, o, s, *catalog.PRODUCER_PAGES.get(d, (d, ""))) for d, o, s in sources],
+        "previous": previous.name if previous else None,
     }
+
+
+def _map(con: duckdb.DuckDBPyConnection, indicator_id: str, short: str) -> dict:
+    """One mapped indicator: the communes' values of its latest year, and the EPCI, Nord, region and
+    France values of the same year (computed from sums where both exist)."""
+    label, unit, kind, polarity, year = con.execute(
+        "SELECT label_fr, unit, kind, polarity, (SELECT max(year) FROM marts.fct_indicator_value WHERE indicator_id = ? "
+        "AND territory_level = 'commune' AND value IS NOT NULL) FROM marts.dim_indicator WHERE indicator_id = ?",
+        [indicator_id, indicator_id]).fetchone() or (None,) * 5
+    rows = con.execute(
+        "SELECT d.commune_code, d.commune_name, f.value FROM marts.dim_commune d LEFT JOIN marts.fct_indicator_value f "
+        "ON f.territory_code = d.commune_code AND f.territory_level = 'commune' AND f.indicator_id = ? AND f.year = ?",
+        [indicator_id, year]).fetchall()
+    refs = con.execute(
+        "SELECT territory_level, arg_min(value, basis = 'published') FROM marts.fct_indicator_value "
+        "WHERE indicator_id = ? AND year = ? AND territory_level IN ('epci', 'departement', 'region', 'france') "
+        "AND value IS NOT NULL GROUP BY territory_level", [indicator_id, year]).fetchall()
+    order = list(report_charts.REF_NAMES)
+    return {"indicator": indicator_id, "short": short, "label": label, "unit": unit, "kind": kind, "polarity": polarity, "year": year,
+            "names": {c: n for c, n, _ in rows}, "values": {c: v for c, _, v in rows if v is not None},
+            "refs": dict(sorted(refs, key=lambda r: order.index(r[0])))}
+
+
+def _commune_pages(con: duckdb.DuckDBPyConnection) -> dict[str, dict]:
+    """Per commune: its catch-up score and rank, and PAGE_INDICATORS at their latest commune year with the
+    commune's rank in the EPCI (1 = most favourable; fragile values are not ranked) and the EPCI, Nord
+    and region values of the same year."""
+    ids = list(PAGE_INDICATORS)
+    rows = con.execute("""
+        WITH latest AS (
+            SELECT indicator_id, max(year) AS year FROM marts.fct_indicator_value
+            WHERE territory_level = 'commune' AND value IS NOT NULL AND list_contains(?, indicator_id)
+            GROUP BY indicator_id),
+        c AS (
+            SELECT f.territory_code AS commune_code, f.indicator_id, f.year, f.value, f.quality_flag, d.polarity
+            FROM marts.fct_indicator_value f JOIN latest USING (indicator_id, year)
+            JOIN marts.dim_indicator d USING (indicator_id)
+            WHERE f.territory_level = 'commune' AND f.value IS NOT NULL),
+        ranked AS (
+            SELECT commune_code, indicator_id,
+                   rank() OVER (PARTITION BY indicator_id ORDER BY value * polarity DESC) AS rank_in_epci,
+                   count(*) OVER (PARTITION BY indicator_id) AS ranked_communes
+            FROM c WHERE quality_flag = 'ok' AND polarity <> 0),
+        refs AS (
+            SELECT indicator_id, year,
+                   arg_min(value, basis = 'published') FILTER (WHERE territory_level = 'epci') AS epci,
+                   arg_min(value, basis = 'published') FILTER (WHERE territory_level = 'departement') AS departement,
+                   arg_min(value, basis = 'published') FILTER (WHERE territory_level = 'region') AS region
+            FROM marts.fct_indicator_value JOIN latest USING (indicator_id, year)
+            WHERE value IS NOT NULL GROUP BY indicator_id, year)
+        SELECT c.commune_code, c.indicator_id, d.label_fr, d.unit, d.kind, d.source_url, c.year, c.value,
+               c.quality_flag, r.rank_in_epci, r.ranked_communes, refs.epci, refs.departement, refs.region
+        FROM c JOIN marts.dim_indicator d USING (indicator_id)
+        LEFT JOIN ranked r USING (commune_code, indicator_id) LEFT JOIN refs USING (indicator_id, year)
+        ORDER BY c.commune_code, list_position(?, c.indicator_id)""", [ids, ids]).df()
+    rows = rows.astype(object).where(rows.notna(), None)
+    scores = con.execute("SELECT commune_code, besoin_rattrapage_score, besoin_rattrapage_rang, "
+                         "count(besoin_rattrapage_score) OVER () FROM marts.engagement_1").fetchall()
+    pages = {code: {"score": s, "rank": r, "of": n, "rows": []} for code, s, r, n in scores}
+    for row in rows.to_dict("records"):
+        pages.setdefault(row["commune_code"], {"score": None, "rank": None, "of": None, "rows": []})["rows"].append(row)
+    return pages
 
 
 def summary(rows: list[dict]) -> dict[str, list[str]]:
@@ -70,14 +167,14 @@ def summary(rows: list[dict]) -> dict[str, list[str]]:
     far below the Nord), the targets, and what remains to be measured. Every sentence carries its
     figure and year; a fragile value (small numbers, partial, minimum) is left out of the verdicts."""
     solid = [r for r in rows if r.get("indicator_id") and r.get("valeur_t") is not None
-             and r.get("qualite_t") not in ("small_numbers", "partial", "minimum")]
+             and r.get("qualite_t") not in FRAGILE]
 
-    def figure(value, unit) -> str:
-        return fr(value) if not unit or unit.startswith("indice") else f"{fr(value)} {unit}"
+    def fig(r, value) -> str:
+        return figure(value, r.get("kind"), r.get("unit"))
 
     def change(r) -> str:
-        return (f"{r['indicator_label']} : {figure(r['valeur_t'], r['unit'])} en {r['annee_t']}, "
-                f"contre {figure(r['valeur_t1'], r['unit'])} en {r['annee_t1']}.")
+        return (f"{r['indicator_label']} : {fig(r, r['valeur_t'])} en {r['annee_t']}, "
+                f"contre {fig(r, r['valeur_t1'])} en {r['annee_t1']}.")
 
     progress = [change(r) for r in solid if r.get("tendance") == "amélioration"]
     behind = [change(r) for r in solid if r.get("tendance") == "dégradation"]
@@ -86,12 +183,12 @@ def summary(rows: list[dict]) -> dict[str, list[str]]:
     gaps = sorted(((r["valeur_t"] - r["valeur_departement"]) * r["polarity"] / abs(r["valeur_departement"]), i, r)
                   for i, r in enumerate(solid) if r.get("valeur_departement") and r.get("polarity")
                   and r.get("kind") != "count")
-    behind += [f"{r['indicator_label']} : {figure(r['valeur_t'], r['unit'])} en {r['annee_t']}, "
-               f"contre {figure(r['valeur_departement'], r['unit'])} pour le Nord."
+    behind += [f"{r['indicator_label']} : {fig(r, r['valeur_t'])} en {r['annee_t']}, "
+               f"contre {fig(r, r['valeur_departement'])} pour le Nord."
                for gap, _, r in gaps[:3] if gap < -0.1]
-    targets = [f"{r['indicator_label']} : {figure(r['valeur_t'], r['unit'])} en {r['annee_t']}, pour "
-               f"{figure(r['valeur_trajectoire'], r['unit'])} sur la trajectoire vers l'objectif de "
-               f"{figure(r['valeur_cible'], r['unit'])} en {r['annee_cible']}."
+    targets = [f"{r['indicator_label']} : {fig(r, r['valeur_t'])} en {r['annee_t']}, pour "
+               f"{fig(r, r['valeur_trajectoire'])} sur la trajectoire vers l'objectif de "
+               f"{fig(r, r['valeur_cible'])} en {r['annee_cible']}."
                for r in solid if r.get("valeur_trajectoire") is not None and r.get("valeur_cible") is not None
                and r.get("ecart_trajectoire") not in (None, 0)]
     seen, to_measure = set(), []
@@ -102,99 +199,85 @@ def summary(rows: list[dict]) -> dict[str, list[str]]:
     return {"progress": progress, "behind": behind, "targets": targets, "to_measure": to_measure}
 
 
-def bars_t_t1(t, t1) -> str:
-    """Two bars, T and T-1, scaled to the larger of the two."""
-    if t is None or t1 is None or (isinstance(t1, float) and math.isnan(t1)):
-        return ""
-    top = max(abs(t), abs(t1)) or 1
-    w = lambda v: 120 * abs(v) / top
-    return (f'<svg class="tt1" width="130" height="26" role="img" aria-label="T {fr(t)} ; T-1 {fr(t1)}">'
-            f'<rect x="0" y="2" width="{w(t):.1f}" height="10" fill="#2c7fb8"/>'
-            f'<rect x="0" y="14" width="{w(t1):.1f}" height="10" fill="#a6bddb"/></svg>')
-
-
-def commune_chart(m: dict) -> str:
-    rows = [(n, v) for _, n, v in m["communes"] if v is not None]
-    if not rows:
-        return "<p>Aucune valeur communale.</p>"
-    top = max(v for _, v in rows + [(None, x) for x in m["refs"].values()])
-    left, width, step = 190, 420, 14
-    height = step * len(rows) + 40
-    x = lambda v: left + width * v / top
-    out = [f'<svg class="communes" width="{left + width + 220}" height="{height}" role="img" '
-           f'aria-label="{html.escape(m["label"])} par commune">']
-    for i, (name, v) in enumerate(rows):
-        y = 20 + i * step
-        out.append(f'<text x="{left - 6}" y="{y + 10}" text-anchor="end">{html.escape(name)}</text>'
-                   f'<rect x="{left}" y="{y + 2}" width="{x(v) - left:.1f}" height="10" fill="#2c7fb8"/>'
-                   f'<text x="{x(v) + 4:.1f}" y="{y + 10}">{fr(v)}</text>')
-    names = {"epci": "Porte du Hainaut", "departement": "Nord", "region": "Hauts-de-France", "france": "France"}
-    colours = {"epci": "#000", "departement": "#d95f0e", "region": "#31a354", "france": "#756bb1"}
-    for i, (lvl, v) in enumerate(m["refs"].items()):
-        out.append(f'<line x1="{x(v):.1f}" x2="{x(v):.1f}" y1="14" y2="{height - 8}" stroke="{colours[lvl]}" '
-                   f'stroke-dasharray="4 3"/><text x="{left + width + 60}" y="{30 + 16 * i}" fill="{colours[lvl]}">'
-                   f'{names[lvl]} : {fr(v)}</text>')
-    out.append("</svg>")
-    return "".join(out)
-
-
-def choropleth(m: dict, contours: dict) -> str:
-    """An SVG map of the communes, equirectangular with cos(latitude), quantile classes."""
-    values = {c: v for c, _, v in m["communes"]}
-    known = sorted(v for v in values.values() if v is not None)
-    breaks = [known[min(len(known) - 1, int(len(known) * q / 5))] for q in range(1, 5)] if known else []
-    coords = [pt for f in contours["features"] for ring in f["geometry"]["coordinates"] for pt in ring]
-    lon0, lon1 = min(p[0] for p in coords), max(p[0] for p in coords)
-    lat0, lat1 = min(p[1] for p in coords), max(p[1] for p in coords)
-    k = math.cos(math.radians((lat0 + lat1) / 2))
-    scale = 560 / ((lon1 - lon0) * k)
-    height = (lat1 - lat0) * scale
-    proj = lambda p: f"{(p[0] - lon0) * k * scale:.1f},{(lat1 - p[1]) * scale:.1f}"
-    out = [f'<svg class="carte" width="760" height="{height + 10:.0f}" viewBox="0 0 760 {height + 10:.0f}" role="img" '
-           f'aria-label="Carte : {html.escape(m["label"])}">']
-    for f in contours["features"]:
-        code, v = f["properties"]["code"], values.get(f["properties"]["code"])
-        cls = sum(1 for b in breaks if v is not None and v > b)
-        fill = PALETTE[cls] if v is not None else "#ddd"
-        d = " ".join("M" + " L".join(proj(p) for p in ring) + " Z" for ring in f["geometry"]["coordinates"])
-        name = next((n for c, n, _ in m["communes"] if c == code), f["properties"]["nom"])
-        out.append(f'<path d="{d}" fill="{fill}" stroke="#555" stroke-width="0.6"><title>{html.escape(name)} : '
-                   f'{fr(v)}</title></path>')
-    edges = [known[0]] + breaks + [known[-1]] if known else []
-    for i in range(len(edges) - 1):
-        out.append(f'<rect x="590" y="{20 + 22 * i}" width="18" height="16" fill="{PALETTE[i]}" stroke="#555"/>'
-                   f'<text x="614" y="{33 + 22 * i}">{fr(edges[i])} – {fr(edges[i + 1])}</text>')
-    out.append(f'<rect x="590" y="{20 + 22 * 5}" width="18" height="16" fill="#ddd" stroke="#555"/>'
-               f'<text x="614" y="{33 + 22 * 5}">non disponible</text></svg>')
-    return "".join(out)
-
+# Words a resident may not know, explained once at the end of the report (anchors #glossaire-…).
+GLOSSARY = {
+    "millesime": ("Millésime", "L'année à laquelle une donnée se rapporte (par exemple le recensement de 2022), "
+                  "qui n'est pas l'année où elle a été publiée."),
+    "t-t1": ("Situation T et baromètre T-1", "T est la dernière valeur connue pendant le cycle du baromètre ; T-1 est "
+             "la valeur du baromètre précédent, ou à défaut la valeur précédente de la même source."),
+    "recensement": ("Recensement de la population", "Enquête de l'INSEE qui couvre chaque commune sur cinq ans ; "
+                    "l'INSEE déconseille de comparer deux recensements distants de moins de cinq ans."),
+    "idh4": ("IDH-4", "Indice de développement humain calculé par la région Hauts-de-France : moyenne de trois "
+             "indices entre 0 et 1, santé (mortalité), éducation (part des adultes diplômés) et niveau de vie "
+             "(revenu médian). Plus il est proche de 1, plus le développement humain est élevé."),
+    "icm": ("ICM (indice comparatif de mortalité)", "Décès observés rapportés aux décès attendus si la population "
+            "avait la mortalité moyenne de la France, à âge égal, multiplié par 100 : au-dessus de 100, on meurt "
+            "plus que la moyenne. Il est calculé sur le canton de la commune, car une commune seule compte trop "
+            "peu de décès."),
+    "niveau-vie": ("Niveau de vie médian", "Revenu disponible du ménage divisé par le nombre d'unités de "
+                   "consommation ; la moitié des habitants a moins, l'autre moitié plus (source Filosofi)."),
+    "chomage": ("Taux de chômage (recensement)", "Part des personnes qui se déclarent au chômage parmi les actifs "
+                "de 15 à 64 ans ; il diffère du taux de chômage du Bureau international du travail."),
+    "secret": ("Secret statistique", "Une valeur qui porterait sur trop peu de personnes ou d'entreprises n'est "
+               "pas diffusée par son producteur : elle reste manquante, jamais remplacée par zéro."),
+    "fragile": ("Valeur fragile (grisée)", "Valeur calculée sur de petits effectifs, sur une partie seulement des "
+                "communes, ou en partie secrétisée : elle est montrée mais pas classée ni commentée."),
+    "besoin": ("Score de besoin de rattrapage", "Pour chaque commune, moyenne de ses positions parmi les communes "
+               "des Hauts-de-France sur six indicateurs (chômage des 15-64 ans et des 15-24 ans, activité, "
+               "niveau de vie, familles monoparentales, logements vacants) ; 100 = la situation la moins favorable de la région."),
+    "epci": ("EPCI, agglomération", "Établissement public de coopération intercommunale : ici la Communauté "
+             "d'agglomération de La Porte du Hainaut et ses 47 communes."),
+    "pcaet": ("PCAET", "Plan climat-air-énergie territorial : la feuille de route climat de l'agglomération, qui fixe "
+              "les objectifs de consommation d'énergie, d'énergies renouvelables et d'émissions."),
+    "enaf": ("ENAF et ZAN", "Espaces naturels, agricoles et forestiers consommés par l'urbanisation ; l'objectif "
+             "« zéro artificialisation nette » (ZAN) impose de diviser cette consommation par deux."),
+    "quintile": ("Classes de la carte", "Les communes sont réparties en cinq classes d'effectifs égaux (quintiles) : "
+                 "la plus foncée regroupe le cinquième des communes aux valeurs les plus élevées."),
+}
 
 TEMPLATE = """<!DOCTYPE html>
 <html lang="fr">
 <head>
 <meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Baromètre du Projet de Territoire — cycle {{ cycle }}</title>
 <style>
-body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 1500px; padding: 0 1rem; color: #222; line-height: 1.4; }
+body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 1180px; padding: 0 1rem; color: #222; line-height: 1.4; }
 h1 { font-size: 1.6rem; } h2 { margin-top: 2.2rem; border-bottom: 2px solid #2c7fb8; }
+a { color: #1f5f8b; }
 table { border-collapse: collapse; width: 100%; font-size: .85rem; margin: .5rem 0 1.5rem; }
 th, td { border: 1px solid #ccc; padding: .3rem .4rem; vertical-align: top; }
 th { background: #eef3f8; text-align: left; } td.n { text-align: right; white-space: nowrap; }
 table.grille { table-layout: fixed; } col.ind { width: 30%; } col.num { width: 8%; } col.evo { width: 17%; } col.cible { width: 13%; }
 tr.crit th { background: #dbe7f3; font-size: .95rem; } tr.panelrow td { background: #fafafa; color: #444; font-size: .8rem; }
 td { overflow-wrap: anywhere; }
-@media print { body { max-width: none; margin: 0; font-size: 10pt; } h2 { break-before: page; } h2#resume { break-before: auto; }
-  tbody.critere { break-inside: avoid; } .amelioration, .degradation { color: #000; } }
 .amelioration { color: #1a7f37; font-weight: 600; } .degradation { color: #b30000; font-weight: 600; }
 .panel { color: #666; font-style: italic; } svg text { font-size: 11px; }
+svg text.num { font-size: 9px; font-weight: 700; paint-order: stroke; stroke: #fff; stroke-width: 2px; pointer-events: none; }
+svg { max-width: 100%; height: auto; }
 tr.fragile td.n { color: #888; background: #f4f4f4; }
 .legend span { display: inline-block; width: 12px; height: 10px; margin: 0 4px 0 12px; }
+.choix input { position: absolute; opacity: 0; } .choix label { display: inline-block; border: 1px solid #2c7fb8; padding: .2rem .6rem; margin: 0 .3rem .5rem 0; cursor: pointer; border-radius: 3px; }
+.choix .vue { display: none; }
+{% for m in maps %}#carte-{{ loop.index }}:checked ~ .vues .vue-{{ loop.index }} { display: block; }
+#carte-{{ loop.index }}:checked + label { background: #2c7fb8; color: #fff; }
+#carte-{{ loop.index }}:focus-visible + label { outline: 2px solid #000; }
+{% endfor %}
+ol.noms { columns: 4; font-size: .85rem; padding-left: 2rem; }
+ol.noms li { break-inside: avoid; }
+section.fiche { border-top: 1px solid #ccc; margin-top: 1.2rem; }
+section.fiche table { font-size: .8rem; }
+dl.glossaire dt { font-weight: 600; margin-top: .6rem; } dl.glossaire dd { margin-left: 1.2rem; }
+@media print { body { max-width: none; margin: 0; font-size: 10pt; } h2 { break-before: page; } h2#resume { break-before: auto; }
+  tbody.critere, section.fiche { break-inside: avoid; } .amelioration, .degradation { color: #000; }
+  .choix label { display: none; } .choix .vue { display: block; break-inside: avoid; } a { color: inherit; text-decoration: none; } }
 </style>
 </head>
 <body>
 <h1>Baromètre du Projet de Territoire 2024-2044 — Communauté d'agglomération de La Porte du Hainaut</h1>
-<p>Cycle <strong>{{ cycle }}</strong> · {{ communes }} communes · publié le {{ published_on }} · situation T comparée au baromètre T-1
-{% if previous %}(baromètre publié {{ previous }}){% else %}(aucun baromètre publié auparavant : T-1 est la valeur précédente de la même source){% endif %}.</p>
+<p>Cycle <strong>{{ cycle }}</strong> · {{ communes | length }} communes · publié le {{ published_on }} · situation T comparée au baromètre T-1
+{% if previous %}(baromètre publié {{ previous }}){% else %}(aucun baromètre publié auparavant : T-1 est la valeur précédente de la même source){% endif %}.
+Les mots techniques sont expliqués dans le <a href="#glossaire">glossaire</a> ; chaque chiffre renvoie à son <a href="#sources">producteur</a>.</p>
 
 <h2 id="resume">En bref</h2>
 <h3>Ce qui progresse</h3>
@@ -209,7 +292,7 @@ tr.fragile td.n { color: #888; background: #f4f4f4; }
 
 <h2 id="grille">Grille de positionnement</h2>
 <p class="legend">T-1 et T : <span style="background:#a6bddb"></span>T-1 <span style="background:#2c7fb8"></span>T.
-Les quatre colonnes qualitatives sont renseignées par le panel.</p>
+▲ amélioration, ▼ dégradation, = stable, compte tenu du sens souhaitable de l'indicateur. Les quatre colonnes qualitatives sont renseignées par le panel.</p>
 {% for engagement, criteria in grid %}
 <h3>{{ engagement_labels.get(engagement, engagement) }}</h3>
 <table class="grille">
@@ -218,12 +301,12 @@ Les quatre colonnes qualitatives sont renseignées par le panel.</p>
 <th>Nord</th><th>Hauts-de-France</th><th>France</th><th>Cible</th></tr></thead>
 {% for c in criteria %}<tbody class="critere">
 <tr class="crit"><th colspan="8" scope="colgroup">{{ c.id }} — {{ c.label }}</th></tr>
-{% for r in c.rows %}<tr{% if r.qualite_t in ("small_numbers", "partial", "minimum") %} class="fragile"{% endif %}>
-<td>{% if r.indicator_id %}{{ r.indicator_label }} <small>({{ r.unit }})</small>{% else %}<span class="panel">à renseigner par le panel</span>{% endif %}{% if r.note %}<br><small>{{ r.note }}</small>{% endif %}{% if r.mesure_manquante and r.indicator_id and loop.first %}<br><small class="panel">Non mesuré : {{ r.mesure_manquante }} — source qui servirait : {{ r.source_qui_servirait }}.</small>{% endif %}</td>
-<td class="n">{{ fr(r.valeur_t) }}{% if r.annee_t %}<br><small>{{ r.annee_t }}</small>{% endif %}</td>
-<td class="n">{{ fr(r.valeur_t1) }}{% if r.annee_t1 %}<br><small>{{ r.annee_t1 }}</small>{% endif %}</td>
-<td class="{{ r.tendance | css }}">{{ r.tendance | arrow }} {{ r.tendance }}{% if r.evolution is not none %} ({{ "+" if r.evolution > 0 else "" }}{{ fr(r.evolution) }}){% endif %}<br>{{ bars(r.valeur_t, r.valeur_t1) }}</td>
-<td class="n">{{ fr(r.valeur_departement) }}</td><td class="n">{{ fr(r.valeur_region) }}</td><td class="n">{{ fr(r.valeur_france) }}</td>
+{% for r in c.rows %}<tr{% if r.qualite_t in fragile %} class="fragile"{% endif %}>
+<td>{% if r.indicator_id %}{{ r.indicator_label }} <small>({{ r.unit }})</small>{% if r.source %}<br><small>Source : {% if r.source_url %}<a href="{{ r.source_url }}">{{ r.source }}</a>{% else %}{{ r.source }}{% endif %}</small>{% endif %}{% else %}<span class="panel">à renseigner par le panel</span>{% endif %}{% if r.note %}<br><small>{{ r.note }}</small>{% endif %}{% if r.mesure_manquante and r.indicator_id and loop.first %}<br><small class="panel">Non mesuré : {{ r.mesure_manquante }} — source qui servirait : {{ r.source_qui_servirait }}.</small>{% endif %}</td>
+<td class="n">{{ num(r, r.valeur_t) }}{% if r.annee_t %}<br><small>{{ r.annee_t }}</small>{% endif %}</td>
+<td class="n">{{ num(r, r.valeur_t1) }}{% if r.annee_t1 %}<br><small>{{ r.annee_t1 }}</small>{% endif %}</td>
+<td class="{{ r.tendance | css }}">{{ r.tendance | arrow }} {{ r.tendance }}{% if r.evolution is not none %} ({{ "+" if r.evolution > 0 else "" }}{{ num(r, r.evolution) }}){% endif %}<br>{{ bars(r) }}</td>
+<td class="n">{{ num(r, r.valeur_departement) }}</td><td class="n">{{ num(r, r.valeur_region) }}</td><td class="n">{{ num(r, r.valeur_france) }}</td>
 <td>{% if r.cible %}{{ r.cible }}{% endif %}</td>
 </tr>{% endfor %}
 <tr class="panelrow"><td colspan="8"><strong>Grille du panel</strong> —
@@ -236,62 +319,83 @@ Objectifs d'amélioration : {{ c.panel.objectifs_amelioration or "à renseigner"
 {% endfor %}
 
 <h2 id="communes">Les communes face aux territoires de comparaison</h2>
-<p>{{ map.label }} ({{ map.unit }}), {{ map.year }}. Les traits verticaux donnent la valeur de l'agglomération,
+<p>{{ maps[0].label }} ({{ maps[0].unit }}), {{ maps[0].year }}. Les traits verticaux donnent la valeur de l'agglomération,
 du Nord, des Hauts-de-France et de la France lorsqu'elle existe pour la même année.</p>
 {{ commune_chart }}
 
 <h2 id="carte">Carte des communes</h2>
-<p>{{ map.label }}, {{ map.year }} : cinq classes d'effectifs égaux (quintiles). Contours IGN Admin Express COG 2018 simplifiés.</p>
-{{ choropleth }}
+<p>Choisissez l'indicateur représenté. Chaque commune porte un numéro (liste ci-dessous) ; un clic sur la carte ou sur un nom ouvre sa fiche.
+Contours IGN Admin Express COG 2018 simplifiés.</p>
+<div class="choix">
+{% for m in maps %}<input type="radio" name="carte" id="carte-{{ loop.index }}"{% if loop.first %} checked{% endif %}><label for="carte-{{ loop.index }}">{{ m.short }}</label>
+{% endfor %}<div class="vues">
+{% for m in maps %}<figure class="vue vue-{{ loop.index }}">{{ map_svg(m) }}
+<figcaption>{{ m.label }}{% if m.unit %}, en {{ m.unit }}{% endif %}, {{ m.year }} ; cinq classes d'effectifs égaux, la plus foncée pour la situation la moins favorable.</figcaption></figure>
+{% endfor %}</div>
+</div>
+<ol class="noms">{% for code, name, _ in communes %}<li><a href="#commune-{{ code }}">{{ name }}</a></li>{% endfor %}</ol>
+
+<h2 id="fiches">Fiches communales</h2>
+<p>Pour chaque commune, ses indicateurs à leur dernier millésime, son rang parmi les communes de l'agglomération
+(1 = la situation la plus favorable ; les valeurs fragiles ne sont pas classées) et les valeurs de l'agglomération, du Nord et de la région la même année.</p>
+{% for code, name, population in communes %}{% set p = pages.get(code, {}) %}
+<section class="fiche" id="commune-{{ code }}">
+<h3>{{ loop.index }}. {{ name }}</h3>
+<p>{{ fr(population, 0) }} habitants (2022).
+{% if p.score is not none %}Score de besoin de rattrapage : <strong>{{ fr(p.score, 1) }}</strong> sur 100 ({{ p.rank }}<sup>{{ "er" if p.rank == 1 else "e" }}</sup> besoin le plus fort sur {{ p.of }} communes).
+{% else %}Score de besoin de rattrapage : non calculé (moins de quatre indicateurs disponibles).{% endif %}
+<a href="#carte">Retour à la carte</a></p>
+<table><thead><tr><th>Indicateur</th><th>Année</th><th>Commune</th><th>Rang dans l'agglomération</th><th>Agglomération</th><th>Nord</th><th>Hauts-de-France</th></tr></thead><tbody>
+{% for r in p.rows %}<tr{% if r.quality_flag in fragile %} class="fragile"{% endif %}><td>{% if r.source_url %}<a href="{{ r.source_url }}">{{ r.label_fr }}</a>{% else %}{{ r.label_fr }}{% endif %} <small>({{ r.unit }})</small></td><td class="n">{{ r.year }}</td>
+<td class="n">{{ page_num(r, r.value) }}</td><td class="n">{% if r.rank_in_epci %}{{ r.rank_in_epci }}/{{ r.ranked_communes }}{% else %}—{% endif %}</td>
+<td class="n">{{ page_num(r, r.epci) }}</td><td class="n">{{ page_num(r, r.departement) }}</td><td class="n">{{ page_num(r, r.region) }}</td></tr>
+{% endfor %}</tbody></table>
+</section>
+{% endfor %}
 
 <h2 id="sources">Sources et méthode</h2>
 <ul>
-<li>INSEE : recensement de la population (RP2012 à RP2023) via la base du comparateur de territoires, le dossier complet et Melodi (diplômes, activité, navettes) ; Filosofi 2019 et 2021 ; BPE 2024 ; géographie au 1er janvier 2022.</li>
-<li>Énergie et climat : Agence ORE (consommations 2024), ODRÉ / RTE (registre des installations de production), Cerema (consommation d'espaces 2011-2024), Agreste (recensement agricole 2020), fichiers nationaux des bornes de recharge et des aires de covoiturage, ADEME (diagnostics de performance énergétique), chiffres publiés du plan climat.</li>
-<li>Cadre de vie : CAF (allocataires), SSMSI (faits enregistrés), DREES (accessibilité aux médecins généralistes), CNAF (accueil du jeune enfant), ministère de l'Intérieur (municipales 2026).</li>
-<li>Les valeurs grisées reposent sur de petits effectifs, une couverture communale partielle ou des données en partie secrétisées : elles sont fragiles et ne sont pas classées.</li>
 <li>Les taux de l'agglomération, du Nord et des Hauts-de-France sont recalculés à partir des sommes communales de numérateurs et de dénominateurs, jamais moyennés ; une médiane n'est jamais calculée à partir de médianes communales.</li>
-<li>Le secret statistique de l'INSEE laisse des valeurs manquantes : elles restent manquantes, jamais remplacées par zéro ni estimées.</li>
-<li>L'INSEE déconseille de comparer des recensements distants de moins de 5 ans : ces évolutions ne sont pas calculées.</li>
-<li>Toutes les données ont passé les contrôles de qualité (great-expectations et tests dbt) avant publication.</li>
+<li>Le secret statistique laisse des valeurs manquantes : elles restent manquantes, jamais remplacées par zéro ni estimées.</li>
+<li>L'INSEE déconseille de comparer des recensements distants de moins de cinq ans : ces évolutions ne sont pas calculées.</li>
+<li>Les valeurs grisées reposent sur de petits effectifs, une couverture communale partielle ou des données en partie secrétisées : elles sont fragiles et ne sont pas classées.</li>
+<li>Toutes les données ont passé les contrôles de qualité automatiques avant publication ; l'empreinte de chaque fichier permet de vérifier qu'il n'a pas changé.</li>
 </ul>
-<table><thead><tr><th>Jeu de données</th><th>Origine</th><th>Empreinte sha256</th></tr></thead><tbody>
-{% for d, o, s in sources %}<tr><td>{{ d }}</td><td><code>{{ o | basename }}</code></td><td><code>{{ s[:16] }}…</code></td></tr>{% endfor %}
+<table><thead><tr><th>Producteur et jeu de données</th><th>Fichier utilisé</th><th>Empreinte (sha256)</th></tr></thead><tbody>
+{% for d, o, s, label, page in sources %}<tr><td>{% if page %}<a href="{{ page }}">{{ label }}</a>{% else %}{{ label }}{% endif %}</td><td><code>{{ o | basename }}</code></td><td><code>{{ s[:16] }}…</code></td></tr>{% endfor %}
 </tbody></table>
+
+<h2 id="glossaire">Glossaire</h2>
+<dl class="glossaire">{% for key, (term, text) in glossary.items() %}<dt id="glossaire-{{ key }}">{{ term }}</dt><dd>{{ text }}</dd>{% endfor %}</dl>
 </body>
 </html>
 """
-
-PANEL_COLUMNS = ("impacts_imputables_pdt", "acquis_consolides", "difficultes_retards_echecs", "objectifs_amelioration")
-# shapes that read in black and white too; the word is always written beside
-ARROWS = {"amélioration": "▲", "dégradation": "▼", "stable": "=", "sans polarité": "↔"}
-
-ENGAGEMENTS = {
-    "E1": "Engagement 1 — Rattraper les retards de développement",
-    "E2": "Engagement 2 — Faire face collectivement aux enjeux globaux (PCAET)",
-    "E3": "Engagement 3 — Accompagner les conversions et la résilience",
-    "Transversal": "Ambitions transversales — Vivre ensemble, expérimenter et coopérer",
-}
 
 
 def render(context: dict) -> str:
     env = Environment(autoescape=True)
     env.filters["css"] = lambda t: {"amélioration": "amelioration", "dégradation": "degradation"}.get(t or "", "")
     env.filters["arrow"] = lambda t: ARROWS.get(t or "", "")
-    env.filters["basename"] = lambda o: str(o).replace("\\\\", "/").split("/")[-1]
+    env.filters["basename"] = lambda o: str(o).replace("\\", "/").split("/")[-1]
     grid: dict[str, dict] = {}  # engagement -> criterion -> its block (text once, indicators, panel columns)
     for row in context["barometer"]:
         block = grid.setdefault(row["engagement"], {}).setdefault(row["criterion_id"], {
             "id": row["criterion_id"], "label": row["criterion_label"], "rows": [],
             "panel": {k: row.get(k) for k in PANEL_COLUMNS}})
         block["rows"].append(row)
-    from markupsafe import Markup
+    numbers = {code: i for i, (code, _, _) in enumerate(context["communes"], start=1)}
+
+    def num(r, value):
+        return fr(value, digits_for(r.get("kind"), r.get("unit")))
+
+    def map_fmt(m):
+        return lambda v: fr(v, digits_for(m["kind"], m["unit"]))
 
     return env.from_string(TEMPLATE).render(
-        **context, fr=fr, grid=sorted((e, list(c.values())) for e, c in grid.items()), engagement_labels=ENGAGEMENTS,
-        summary=summary(context["barometer"]), communes=len(context["map"]["communes"]),
-        published_on=f"{date.today():%d/%m/%Y}",
-        bars=lambda t, t1: Markup(bars_t_t1(t, t1)),
-        commune_chart=Markup(commune_chart(context["map"])),
-        choropleth=Markup(choropleth(context["map"], context["contours"])),
+        **context, fr=fr, num=num, page_num=num, fragile=FRAGILE, glossary=GLOSSARY,
+        grid=sorted((e, list(c.values())) for e, c in grid.items()), engagement_labels=ENGAGEMENTS,
+        summary=summary(context["barometer"]), published_on=f"{date.today():%d/%m/%Y}",
+        bars=lambda r: Markup(report_charts.bars_t_t1(r["valeur_t"], r["valeur_t1"], lambda v: num(r, v))),
+        commune_chart=Markup(report_charts.commune_chart(context["maps"][0], map_fmt(context["maps"][0]))),
+        map_svg=lambda m: Markup(report_charts.choropleth(m, context["contours"], numbers, map_fmt(m))),
     )

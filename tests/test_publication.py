@@ -109,11 +109,15 @@ def test_report_is_valid_self_contained_html(published):
     assert checker.errors == [] and checker.stack == []
     assert html.startswith("<!DOCTYPE html>") and '<html lang="fr">' in html
     assert "Grille de positionnement" in html and "Impacts imputables au PDT" in html
-    assert "carte" in checker.svgs and checker.paths == 47  # one outline per commune
+    from orchestration.report import MAP_INDICATORS
+    maps = checker.svgs.count("carte")
+    assert maps == len(MAP_INDICATORS) and checker.paths == 47 * maps  # one outline per commune and map
     assert "communes" in checker.svgs and "tt1" in checker.svgs
     import re
-    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)
-    assert "<script" not in html and "@import" not in html and "url(" not in html
+    # nothing is loaded from the network; links to the producers' pages are there to be followed
+    assert not re.search(r"""(src|srcset|data)\s*=\s*["']?(https?:)?//""", html)
+    assert "<script" not in html and "@import" not in html and "url(" not in html and "<link" not in html
+    assert 'href="https://www.insee.fr/fr/statistiques/2521169"' in html and html.count('<section class="fiche"') == 47
 
 
 def test_a_cycle_is_never_overwritten_and_revisions_are_reproducible(published):
@@ -178,3 +182,89 @@ def test_report_opens_with_a_plain_french_summary(published):
     assert "<h2 id=\"resume\">En bref</h2>" in text and "Ce qui reste à mesurer" in text
     assert "Taux de chômage des 15-64 ans (recensement) : 17,1 % en 2023, contre 19,4 % en 2012." in text
     assert "EPCI 200042190" not in text and "47 communes" in text
+
+
+ARTIFACTS = settings.PROJECT_ROOT / "test-artifacts" / "report"
+
+
+def _chromium():
+    """Debian's Chromium, headless, 1280 px wide, every host name unresolvable: the page must need none."""
+    import shutil
+
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    driver, browser = shutil.which("chromedriver"), shutil.which("chromium")
+    if not (driver and browser):
+        message = "Debian's chromium and chromium-driver are needed: .ci/run installs them (apt-get install chromium chromium-driver)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    options = webdriver.ChromeOptions()
+    options.binary_location = browser
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--window-size=1280,1000", "--host-resolver-rules=MAP * ~NOTFOUND"):
+        options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
+    return webdriver.Chrome(service=Service(driver), options=options)
+
+
+def test_report_in_a_real_browser(published):
+    """The published report as a councillor opens it: no horizontal scroll at 1280 px, every commune named
+    and given a page, nothing requested from the network, headings in order, every chart with a text
+    alternative, the summary first, the map's indicator switchable. Screenshots go to test-artifacts/."""
+    import json
+
+    import duckdb
+    from selenium.webdriver.common.by import By
+
+    report = published / "published" / "2024" / "report.html"
+    with duckdb.connect(str(published / "warehouse.duckdb"), read_only=True) as con:
+        communes = dict(con.execute("SELECT commune_code, commune_name FROM marts.dim_commune").fetchall())
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    browser = _chromium()
+    try:
+        browser.get(report.as_uri())
+        measures = browser.execute_script("""
+            const hs = [...document.querySelectorAll('h1,h2,h3,h4,h5,h6')].map(h => +h.tagName[1]);
+            return {page_width: document.documentElement.scrollWidth, window_width: window.innerWidth,
+                    headings: hs, h1: hs.filter(l => l === 1).length,
+                    images_without_text: [...document.querySelectorAll('svg, img')].filter(e =>
+                        !(e.getAttribute('aria-label') || e.getAttribute('alt') || '').trim()).length,
+                    images: document.querySelectorAll('svg, img').length};""")
+        browser.save_screenshot(str(ARTIFACTS / "first_page.png"))
+        names = [a.text for a in browser.find_elements(By.CSS_SELECTOR, "ol.noms a")]
+        pages = {s.get_attribute("id") for s in browser.find_elements(By.CSS_SELECTOR, "section.fiche")}
+        summary = browser.find_elements(By.CSS_SELECTOR, "#resume ~ ul li")
+        block = browser.find_element(By.CSS_SELECTOR, "table.grille tbody.critere")
+        browser.execute_script("arguments[0].scrollIntoView()", block)
+        block.screenshot(str(ARTIFACTS / "engagement_block.png"))
+        maps = browser.find_element(By.CSS_SELECTOR, ".choix")
+        shown = lambda: [f.get_attribute("class") for f in browser.find_elements(By.CSS_SELECTOR, ".vue") if f.is_displayed()]
+        first = shown()
+        browser.execute_script("arguments[0].scrollIntoView()", maps)
+        maps.screenshot(str(ARTIFACTS / "map.png"))
+        browser.find_element(By.CSS_SELECTOR, "label[for='carte-3']").click()
+        switched = shown()
+        maps.screenshot(str(ARTIFACTS / "map_idh4.png"))
+        denain = browser.find_element(By.ID, "commune-59172")
+        browser.execute_script("arguments[0].scrollIntoView()", denain)
+        denain.screenshot(str(ARTIFACTS / "commune_denain.png"))
+        requests = [json.loads(e["message"])["message"] for e in browser.get_log("performance")]
+        urls = [m["params"]["request"]["url"] for m in requests if m["method"] == "Network.requestWillBeSent"]
+    finally:
+        browser.quit()
+    external = [u for u in urls if not u.startswith(("file:", "data:", "about:"))]
+    measures.update(communes_named=len(set(names) & set(communes.values())), commune_pages=len(pages),
+                    requests=len(urls), external_requests=external, summary_items=len(summary),
+                    map_shown=first, map_after_click=switched)
+    (ARTIFACTS / "measures.json").write_text(json.dumps(measures, ensure_ascii=False, indent=1), encoding="utf-8")
+    assert measures["page_width"] <= 1280 and measures["window_width"] <= 1280, measures
+    assert sorted(names) == sorted(communes.values()) and len(names) == 47
+    assert pages == {f"commune-{c}" for c in communes}
+    assert external == [] and urls, urls
+    assert measures["h1"] == 1 and all(b <= a + 1 for a, b in zip(measures["headings"], measures["headings"][1:]))
+    assert measures["images_without_text"] == 0 and measures["images"] >= 7  # 5 maps, the commune chart, T/T-1 bars
+    assert len(summary) >= 5
+    assert first == ["vue vue-1"] and switched == ["vue vue-3"]

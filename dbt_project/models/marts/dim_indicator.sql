@@ -16,6 +16,7 @@ select
     c.kind,
     cast(c.scale as integer) as scale,
     c.source,
+    c.source_url,
     c.formula,
     y.years,
     c.vintage_rule,
