@@ -4,7 +4,7 @@ export UV_PYTHON_DOWNLOADS := never
 PYTHON ?= python3
 UV := $(PYTHON) -m uv
 
-.PHONY: run test ui install clean
+.PHONY: run test test-slow ui install clean bench
 
 install:
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
@@ -17,7 +17,13 @@ ui: install
 	$(UV) run --frozen --no-sync barometre ui
 
 test: install
-	$(UV) run --frozen --no-sync pytest -q
+	$(UV) run --frozen --no-sync pytest -q -m "not slow"
+
+test-slow: install
+	$(UV) run --frozen --no-sync pytest -q -m slow
+
+bench: install
+	$(UV) run --frozen --no-sync python -m bench
 
 clean:
 	rm -rf var dbt_project/target dbt_project/logs

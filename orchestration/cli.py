@@ -159,12 +159,28 @@ def _row_counts() -> list[str]:
     return out
 
 
+def skipped(last: dict) -> str:
+    return (f"  skipped: {last['assets']} assets, nothing changed since run {last['run_id']} (same code, settings and "
+            f"sha256 of {last['files']} files read: snapshot, inbox, earlier publications); its marts and exports "
+            "stand. --force rebuilds.")
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     _configure(args)
     check_warehouse_free()
     started = time.monotonic()
+    from orchestration import up_to_date
+
+    current = up_to_date.fingerprint()
+    last = None if args.force else up_to_date.last_if_unchanged(current)
+    if last:
+        print(f"Run skipped: up to date\n{skipped(last)}\n  warehouse: {settings.warehouse_path()}\n"
+              f"  exports:   {settings.exports_dir()}\n  wall time: {time.monotonic() - started:.1f} s")
+        return 0
     log = run_log(args)
-    ok, lines = summarise(execute_job("refresh", log_to=log))
+    result = execute_job("refresh", log_to=log)
+    ok, lines = summarise(result)
+    remember(up_to_date, current, result, ok)
     print("\n".join(lines))
     if log:
         print(f"  step output (dbt's log): {log}")
@@ -197,7 +213,20 @@ def cmd_publish(args: argparse.Namespace) -> int:
     if args.new_revision:
         tags["barometre/new_revision"] = "1"
     log = run_log(args)
-    ok, lines = summarise(execute_job("publish", tags, log_to=log))
+    from orchestration import up_to_date
+
+    current = up_to_date.fingerprint()
+    last = None if args.force else up_to_date.last_if_unchanged(current)
+    # nothing changed since the last refresh: publish from its marts, without rebuilding them
+    import dagster as dg
+
+    selection = [dg.AssetKey(["publication", "barometer"])] if last else None
+    result = execute_job("publish", tags, selection=selection, log_to=log)
+    ok, lines = summarise(result)
+    if last:
+        lines.insert(1, skipped(last).replace("assets,", "assets of the refresh,"))
+    else:
+        remember(up_to_date, current, result, ok)
     print("\n".join(lines))
     if log:
         print(f"  step output (dbt's log): {log}")
@@ -205,6 +234,37 @@ def cmd_publish(args: argparse.Namespace) -> int:
         print(f"  published: {settings.published_dir() / 'latest'} -> {os.readlink(settings.published_dir() / 'latest')}")
     print(f"  wall time: {time.monotonic() - started:.1f} s")
     return 0 if ok else 1
+
+
+def cmd_roadmaps_add(args: argparse.Namespace) -> int:
+    """Gate a service's workbook (or CSV folder) and accept it as a new version; the next run builds the marts."""
+    from ingest import deliveries, warehouse
+    from ingest.errors import SourceError
+
+    check_warehouse_free()
+    status = 0
+    with warehouse.connect() as con:
+        for file in args.files:
+            try:
+                got = deliveries.accept(con, Path(file))
+            except SourceError as exc:
+                print(f"error: {exc}", file=sys.stderr)
+                status = 1
+                continue
+            print(f"{got.file}: {'accepted as' if got.new else 'already accepted (same bytes) as'} version "
+                  f"{got.version} of {got.service} ({got.kind}, {got.rows} rows, sha256 {got.sha256[:16]})")
+    if status == 0:
+        print("  run `barometre run` to rebuild the marts and the exports with it")
+    return status
+
+
+def remember(up_to_date, current: dict | None, result, ok: bool) -> None:
+    """Record a successful refresh's fingerprint; forget it after a failure, so the next run rebuilds."""
+    if ok:
+        done = sum(1 for e in result.all_events if e.event_type_value == "ASSET_MATERIALIZATION")
+        up_to_date.record(current, result.run_id, done)
+    else:
+        up_to_date.forget()
 
 
 def cmd_ui(args: argparse.Namespace) -> int:
@@ -229,6 +289,7 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--snapshot-dir", help="a delivery in the embedded format to use instead of the shipped snapshot")
     run.add_argument("--territory", help="EPCI SIREN (default: BAROMETRE_TERRITORY or 200042190)")
     run.add_argument("--verbose", action="store_true", help="print the steps' output (dbt's log) on the terminal")
+    run.add_argument("--force", action="store_true", help="rebuild even when nothing changed since the last run")
     run.set_defaults(func=cmd_run)
     pub = sub.add_parser("publish", help="refresh with every gate, then publish the triennial barometer")
     pub.add_argument("--cycle", type=int, help="cycle year (2024, 2027, ...; default: the latest one)")
@@ -238,7 +299,14 @@ def main(argv: list[str] | None = None) -> int:
     pub.add_argument("--verbose", action="store_true", help="print the steps' output (dbt's log) on the terminal")
     pub.add_argument("--source", choices=["embedded", "live"], help="embedded snapshot (default) or live endpoints")
     pub.add_argument("--snapshot-dir", help="a delivery in the embedded format to use instead of the shipped snapshot")
+    pub.add_argument("--force", action="store_true", help="refresh even when nothing changed since the last run")
     pub.set_defaults(func=cmd_publish)
+    roadmaps = sub.add_parser("roadmaps", help="the services' deliveries: roadmaps, budget lines, council decisions")
+    roadmaps_sub = roadmaps.add_subparsers(dest="action", required=True)
+    add = roadmaps_sub.add_parser("add", help="gate a workbook (.xlsx) or a folder of CSV files, and accept it as "
+                                  "the service's new version (templates: ingest/templates/)")
+    add.add_argument("files", nargs="+", help="workbook(s) or CSV folder(s)")
+    add.set_defaults(func=cmd_roadmaps_add)
     ui = sub.add_parser("ui", help="start the Dagster UI (dagster dev) on the barometer's instance")
     ui.add_argument("--host", default="127.0.0.1")
     ui.add_argument("--port", type=int, default=3000)

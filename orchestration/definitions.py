@@ -9,6 +9,7 @@ from dagster_dbt import DbtCliResource
 
 from orchestration.dbt_assets import barometre_dbt_assets
 from orchestration.dbt_project import dbt_project
+from orchestration.delivery_assets import service_deliveries
 from orchestration.exports import analyst_exports
 from orchestration.jobs import jobs, schedules
 from orchestration.publication_assets import barometer_publication, previous_barometer
@@ -17,7 +18,7 @@ from orchestration.raw_assets import raw_checks_extra, raw_definitions
 raw_assets, raw_checks = raw_definitions()
 
 defs = dg.Definitions(
-    assets=[*raw_assets, previous_barometer, barometre_dbt_assets, analyst_exports, barometer_publication],
+    assets=[*raw_assets, service_deliveries, previous_barometer, barometre_dbt_assets, analyst_exports, barometer_publication],
     asset_checks=[*raw_checks, *raw_checks_extra()],
     jobs=jobs,
     schedules=schedules,

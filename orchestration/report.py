@@ -64,6 +64,13 @@ def digits_for(kind: str | None, unit: str | None) -> int | None:
     return None
 
 
+def quantity(value) -> str:
+    """A value a service typed: as typed (a whole number without decimals), else by magnitude."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    return fr(value, 0 if float(value).is_integer() else None)
+
+
 def figure(value, kind: str | None = None, unit: str | None = None, with_unit: bool = True) -> str:
     """A value formatted for its unit, with the unit written after it (never after an index)."""
     text = fr(value, digits_for(kind, unit))
@@ -91,13 +98,29 @@ def gather(con: duckdb.DuckDBPyConnection, cycle: int) -> dict:
     contours_file = settings.snapshot_dir() / "communes_caph_contours_2018.geojson"
     if not contours_file.exists():
         contours_file = settings.EMBEDDED_DIR / "communes_caph_contours_2018.geojson"
+    roadmap = _records(con, """
+        SELECT r.*, lag(value) OVER w AS previous_value, lag(year) OVER w AS previous_year
+        FROM marts.roadmap_indicator r WHERE year IS NULL OR year <= ?
+        WINDOW w AS (PARTITION BY service, indicator_code ORDER BY year)
+        QUALIFY row_number() OVER (PARTITION BY service, indicator_code ORDER BY year DESC NULLS LAST) = 1
+        ORDER BY engagement, criterion_id, service, indicator_type, indicator_code""", [cycle + 2])
+    milestones = _records(con, "SELECT * FROM marts.roadmap_milestone WHERE state IN ('en retard', 'atteint') "
+                               "ORDER BY engagement, state DESC, due_date")
+    followup = _records(con, "SELECT * FROM marts.engagement_followup WHERE amount_eur IS NOT NULL OR decisions > 0 "
+                             "ORDER BY engagement, year")
     return {
+        "roadmap": roadmap, "milestones": milestones, "followup": followup,
         "cycle": cycle, "barometer": barometer.to_dict("records"), "communes": communes,
         "maps": [m for m in maps if m["values"]], "pages": _commune_pages(con),
         "contours": json.loads(contours_file.read_text(encoding="utf-8")),
         "sources": [(d, o, s, *catalog.PRODUCER_PAGES.get(d, (d, ""))) for d, o, s in sources],
         "previous": previous.name if previous else None,
     }
+
+
+def _records(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
+    frame = con.execute(sql, params or []).df()
+    return frame.astype(object).where(frame.notna(), None).to_dict("records")
 
 
 def _map(con: duckdb.DuckDBPyConnection, indicator_id: str, short: str) -> dict:
@@ -176,8 +199,10 @@ def summary(rows: list[dict]) -> dict[str, list[str]]:
         return (f"{r['indicator_label']} : {fig(r, r['valeur_t'])} en {r['annee_t']}, "
                 f"contre {fig(r, r['valeur_t1'])} en {r['annee_t1']}.")
 
-    progress = [change(r) for r in solid if r.get("tendance") == "amélioration"]
-    behind = [change(r) for r in solid if r.get("tendance") == "dégradation"]
+    # a change too small to show at the indicator's precision ("39 ha against 39 ha") is no verdict
+    visible = [r for r in solid if fig(r, r["valeur_t"]) != fig(r, r.get("valeur_t1"))]
+    progress = [change(r) for r in visible if r.get("tendance") == "amélioration"]
+    behind = [change(r) for r in visible if r.get("tendance") == "dégradation"]
     # the three largest unfavourable gaps to the Nord (rates and indices only: a count of the EPCI is not
     # comparable with the Nord's), same year, relative to the Nord's value
     gaps = sorted(((r["valeur_t"] - r["valeur_departement"]) * r["polarity"] / abs(r["valeur_departement"]), i, r)
@@ -256,6 +281,8 @@ td { overflow-wrap: anywhere; }
 svg text.num { font-size: 9px; font-weight: 700; paint-order: stroke; stroke: #fff; stroke-width: 2px; pointer-events: none; }
 svg { max-width: 100%; height: auto; }
 tr.fragile td.n { color: #888; background: #f4f4f4; }
+tr.feuille td { background: #f7fbf3; } p.exemple { border-left: 4px solid #b30000; padding-left: .6rem; }
+table.ressources { width: auto; }
 .legend span { display: inline-block; width: 12px; height: 10px; margin: 0 4px 0 12px; }
 .choix input { position: absolute; opacity: 0; } .choix label { display: inline-block; border: 1px solid #2c7fb8; padding: .2rem .6rem; margin: 0 .3rem .5rem 0; cursor: pointer; border-radius: 3px; }
 .choix .vue { display: none; }
@@ -309,6 +336,14 @@ Les mots techniques sont expliqués dans le <a href="#glossaire">glossaire</a> ;
 <td class="n">{{ num(r, r.valeur_departement) }}</td><td class="n">{{ num(r, r.valeur_region) }}</td><td class="n">{{ num(r, r.valeur_france) }}</td>
 <td>{% if r.cible %}{{ r.cible }}{% endif %}</td>
 </tr>{% endfor %}
+{% for r in roadmap_by_criterion.get(c.id, []) %}<tr class="feuille">
+<td>{{ r.indicator_label }} <small>({{ r.unit }})</small><br><small>Feuille de route — {{ r.service }} · indicateur de {{ r.indicator_type }}{% if r.is_example %} · <strong>exemple fictif</strong>{% endif %}</small></td>
+<td class="n">{{ qty(r.value) }}{% if r.year %}<br><small>{{ r.year }}</small>{% endif %}</td>
+<td class="n">{{ qty(r.previous_value) }}{% if r.previous_year %}<br><small>{{ r.previous_year }}</small>{% endif %}</td>
+<td class="{{ r | track_css }}">{{ r | track }}</td>
+<td colspan="3">{% if r.ambition_value is not none %}Ligne d'ambition en {{ r.year }} : {{ qty(r.ambition_line) }}{% endif %}</td>
+<td>{% if r.ambition_value is not none %}{{ qty(r.ambition_value) }} en {{ r.ambition_year }}{% endif %}</td>
+</tr>{% endfor %}
 <tr class="panelrow"><td colspan="8"><strong>Grille du panel</strong> —
 Impacts imputables au PDT : {{ c.panel.impacts_imputables_pdt or "à renseigner" }} ·
 Acquis consolidés : {{ c.panel.acquis_consolides or "à renseigner" }} ·
@@ -316,6 +351,26 @@ Difficultés, retards, échecs : {{ c.panel.difficultes_retards_echecs or "à re
 Objectifs d'amélioration : {{ c.panel.objectifs_amelioration or "à renseigner" }}</td></tr>
 </tbody>{% endfor %}
 </table>
+{% endfor %}
+
+<h2 id="feuilles-de-route">Les feuilles de route des services</h2>
+<p>Chaque service traduit les engagements en actions suivies par des indicateurs de réalisation, de résultat et d'impact ;
+un indicateur de résultat porte un niveau d'ambition, et la ligne droite de la valeur de référence à l'ambition dit s'il est sur la trajectoire.</p>
+{% if not roadmap and not followup %}<p>Aucune feuille de route, ligne budgétaire ni délibération n'a encore été livrée par les services pour ce baromètre.</p>{% endif %}
+{% if roadmap | selectattr("is_example") | list or followup | selectattr("includes_example") | list %}<p class="exemple"><strong>Attention :</strong> une partie de ces chiffres vient de l'exemple fictif du modèle de feuille de route (mention « exemple fictif ») ; ils ne décrivent pas le territoire.</p>{% endif %}
+{% for engagement, label in engagement_labels.items() if engagement != "Transversal" %}{% set rows = roadmap | selectattr("engagement", "equalto", engagement) | list %}{% set late = milestones | selectattr("engagement", "equalto", engagement) | list %}{% set money = followup | selectattr("engagement", "equalto", engagement) | list %}
+<h3>{{ label }}</h3>
+{% if rows %}<table><thead><tr><th>Service et action</th><th>Indicateur</th><th>Dernière valeur</th><th>Niveau d'ambition</th><th>Où en est-on ?</th></tr></thead><tbody>
+{% for r in rows %}<tr><td>{{ r.service }}<br><small>{{ r.action }}</small></td>
+<td>{{ r.indicator_label }} <small>({{ r.unit }} ; {{ r.indicator_type }}{% if r.is_example %} ; exemple fictif{% endif %})</small>{% if r.evaluative_question %}<br><small>Question évaluative : {{ r.evaluative_question }}</small>{% endif %}</td>
+<td class="n">{{ qty(r.value) }}{% if r.year %}<br><small>{{ r.year }}</small>{% endif %}</td>
+<td class="n">{% if r.ambition_value is not none %}{{ qty(r.ambition_value) }} en {{ r.ambition_year }}<br><small>référence {{ qty(r.baseline_value) }} en {{ r.baseline_year }}</small>{% else %}—{% endif %}</td>
+<td class="{{ r | track_css }}">{{ r | track }}{% if r.ambition_line is not none %}<br><small>ligne d'ambition : {{ qty(r.ambition_line) }}</small>{% endif %}</td></tr>
+{% endfor %}</tbody></table>{% else %}<p>Aucun indicateur de feuille de route livré pour cet engagement.</p>{% endif %}
+{% if late %}<p><strong>Jalons</strong> :</p><ul>{% for m in late %}<li>{{ m.milestone }} ({{ m.service }}, {{ m.action }}) : {% if m.state == "atteint" %}atteint le {{ m.reached_date | date_fr }} (échéance {{ m.due_date | date_fr }}){% else %}en retard de {{ m.days_late }} jours (échéance {{ m.due_date | date_fr }}){% endif %}{% if m.is_example %} — exemple fictif{% endif %}.</li>{% endfor %}</ul>{% endif %}
+{% if money %}<table class="ressources"><thead><tr><th>Année</th><th>Crédits affectés</th><th>Délibérations</th></tr></thead><tbody>
+{% for f in money %}<tr><td>{{ f.year }}</td><td class="n">{% if f.amount_eur is not none %}{{ fr(f.amount_eur, 0) }} €{% else %}—{% endif %}</td><td class="n">{{ f.decisions }}</td></tr>{% endfor %}
+</tbody></table>{% endif %}
 {% endfor %}
 
 <h2 id="communes">Les communes face aux territoires de comparaison</h2>
@@ -383,6 +438,13 @@ def render(context: dict) -> str:
             "id": row["criterion_id"], "label": row["criterion_label"], "rows": [],
             "panel": {k: row.get(k) for k in PANEL_COLUMNS}})
         block["rows"].append(row)
+    env.filters["track"] = lambda r: ("sans niveau d'ambition" if r.get("on_track") is None else
+                                      "▲ sur la trajectoire" if r["on_track"] else "▼ en retard sur la trajectoire")
+    env.filters["track_css"] = lambda r: {True: "amelioration", False: "degradation"}.get(r.get("on_track"), "")
+    env.filters["date_fr"] = lambda d: f"{d:%d/%m/%Y}" if d is not None else "—"
+    roadmap_by_criterion: dict[str, list] = {}
+    for r in context.get("roadmap", []):
+        roadmap_by_criterion.setdefault(r["criterion_id"], []).append(r)
     numbers = {code: i for i, (code, _, _) in enumerate(context["communes"], start=1)}
 
     def num(r, value):
@@ -392,7 +454,7 @@ def render(context: dict) -> str:
         return lambda v: fr(v, digits_for(m["kind"], m["unit"]))
 
     return env.from_string(TEMPLATE).render(
-        **context, fr=fr, num=num, page_num=num, fragile=FRAGILE, glossary=GLOSSARY,
+        **context, fr=fr, num=num, page_num=num, qty=quantity, roadmap_by_criterion=roadmap_by_criterion, fragile=FRAGILE, glossary=GLOSSARY,
         grid=sorted((e, list(c.values())) for e, c in grid.items()), engagement_labels=ENGAGEMENTS,
         summary=summary(context["barometer"]), published_on=f"{date.today():%d/%m/%Y}",
         bars=lambda r: Markup(report_charts.bars_t_t1(r["valeur_t"], r["valeur_t1"], lambda v: num(r, v))),

@@ -11,6 +11,17 @@ from ingest import settings
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
 
+def deliver_examples(home: Path) -> None:
+    """Drop the template's filled example (roadmap, budget, decisions) in the home's inbox, as a service would."""
+    from ingest.roadmap_templates import TEMPLATES
+
+    inbox = home / "inbox" / "roadmaps"
+    inbox.mkdir(parents=True, exist_ok=True)
+    for name in ("exemple_feuille_de_route.xlsx", "exemple_budget.xlsx", "exemple_deliberations_csv"):
+        source = TEMPLATES / name
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, inbox / name)
+
+
 @pytest.fixture(scope="session")
 def pipeline_home(tmp_path_factory) -> Path:
     """A BAROMETRE_HOME where the refresh job has run once, successfully, on the embedded snapshot."""
@@ -21,6 +32,8 @@ def pipeline_home(tmp_path_factory) -> Path:
     os.environ["BAROMETRE_SOURCE"] = "embedded"
     from orchestration.cli import execute_refresh, summarise
     from orchestration.instance import ensure_dagster_home
+
+    deliver_examples(home)
 
     ensure_dagster_home()
     result = execute_refresh()

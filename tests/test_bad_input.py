@@ -139,6 +139,7 @@ def test_rejected_batch_is_kept_and_marked(pipeline_home, snapshot_copy):
     assert list((pipeline_home / "raw" / "insee_filosofi_2021").glob("*.rejected.json"))
 
 
+@pytest.mark.slow  # end to end: CI runs it (make test-slow)
 def test_dbt_test_failure_blocks_marts_and_exports(pipeline_home, snapshot_copy):
     """A delivery that passes GX but breaks an identity checked by dbt (unemployed > active)."""
     def break_identity(t):
@@ -210,6 +211,7 @@ def _build_panel(tmp_path, rows: str):
                           env=env, capture_output=True, text=True)
 
 
+@pytest.mark.slow  # end to end: CI runs it (make test-slow)
 def test_panel_grid_with_unknown_criterion_is_refused(tmp_path):
     """The panel's seed is validated by dbt: an unknown criterion stops the build, the row is kept to show."""
     import duckdb
@@ -224,6 +226,7 @@ def test_panel_grid_with_unknown_criterion_is_refused(tmp_path):
     assert failing[0][0] == "CDV9"
 
 
+@pytest.mark.slow  # end to end: CI runs it (make test-slow)
 def test_panel_grid_malformed_row_is_refused(tmp_path):
     result = _build_panel(tmp_path, "2024,CDV1,trop,de,champs,ici,et,encore\n")
     assert result.returncode != 0

@@ -213,6 +213,7 @@ def _live_refresh(monkeypatch, dataset: str | None = None) -> tuple[bool, str]:
     return ok, "\n".join(lines)
 
 
+@pytest.mark.slow  # end to end: CI runs it (make test-slow)
 def test_live_run_end_to_end(replay, monkeypatch):
     """`barometre run --source live` through the real job: the embedded snapshot's figures."""
     ok, text = _live_refresh(monkeypatch)

@@ -176,8 +176,10 @@ def test_exports_manifest_and_audit(pipeline_home, con):
     fct = pd.read_parquet(exports / "fct_indicator_value.parquet")
     assert len(fct) == con.execute("SELECT count(*) FROM marts.fct_indicator_value").fetchone()[0]
     assert (exports / "engagement_1.csv").read_text(encoding="utf-8").startswith("commune_code,")
-    manifests = list((pipeline_home / "raw").glob("*/*/manifest.json"))
+    manifests = [m for m in (pipeline_home / "raw").glob("*/*/manifest.json") if m.parent.parent.name != "deliveries"]
     assert len({m.parent.parent.name for m in manifests}) == len(DATASETS)  # bad-input tests add batches, not folders
+    delivered = list((pipeline_home / "raw" / "deliveries").glob("*/manifest.json"))  # the services' example
+    assert len(delivered) == 3 and all((m.parent / json.loads(m.read_text())["file"]).exists() for m in delivered)
     for m in manifests:
         meta = json.loads(m.read_text())
         data = m.parent / meta["file"]
@@ -191,6 +193,7 @@ def test_exports_manifest_and_audit(pipeline_home, con):
     assert dbt_tests[0] >= 60 and dbt_tests[1]
 
 
+@pytest.mark.slow  # end to end: CI runs it (make test-slow)
 def test_rerun_with_same_input_duplicates_nothing(pipeline_home):
     from orchestration.cli import execute_refresh, summarise
 
@@ -205,3 +208,30 @@ def test_rerun_with_same_input_duplicates_nothing(pipeline_home):
     ok, lines = summarise(execute_refresh())
     assert ok, "\n".join(lines)
     assert counts() == before
+
+
+def test_a_warm_run_skips_everything_and_says_why(pipeline_home, capsys, monkeypatch):
+    """Nothing changed since the recorded refresh: `barometre run` skips every asset, touches neither
+    the warehouse nor the exports, and says why; any change of code, setting or input file rebuilds."""
+    from orchestration import up_to_date
+    from orchestration.cli import main
+
+    current = up_to_date.fingerprint()
+    up_to_date.record(current, "the-session-run", 103)
+    stamps = lambda: [p.stat().st_mtime_ns for p in (pipeline_home / "warehouse.duckdb",
+                                                      *sorted((pipeline_home / "exports").iterdir()))]
+    before = stamps()
+    assert main(["run"]) == 0
+    out = capsys.readouterr().out
+    assert "Run skipped: up to date" in out and "skipped: 103 assets, nothing changed since run the-session-run" in out
+    assert stamps() == before
+    assert current["files"] > 100  # code, snapshot and inbox files, each by its sha256
+    monkeypatch.setenv("BAROMETRE_CYCLE", "2027")  # a setting changed: not up to date any more
+    assert up_to_date.last_if_unchanged(up_to_date.fingerprint()) is None
+    monkeypatch.delenv("BAROMETRE_CYCLE")
+    inbox_file = pipeline_home / "inbox" / "roadmaps" / "new.csv"
+    inbox_file.write_text("x")  # a new delivery: not up to date either
+    try:
+        assert up_to_date.last_if_unchanged(up_to_date.fingerprint()) is None
+    finally:
+        inbox_file.unlink()

@@ -29,7 +29,9 @@ def published(tmp_path_factory):
     os.environ["BAROMETRE_CYCLE"] = "2024"
     os.environ.pop("DAGSTER_HOME", None)
     from orchestration.cli import main
+    from tests.conftest import deliver_examples
 
+    deliver_examples(home)
     assert main(["publish", "--cycle", "2024"]) == 0
     yield home
     for k, v in saved.items():
@@ -118,9 +120,11 @@ def test_report_is_valid_self_contained_html(published):
     assert not re.search(r"""(src|srcset|data)\s*=\s*["']?(https?:)?//""", html)
     assert "<script" not in html and "@import" not in html and "url(" not in html and "<link" not in html
     assert 'href="https://www.insee.fr/fr/statistiques/2521169"' in html and html.count('<section class="fiche"') == 47
+    assert "Les feuilles de route des services" in html and html.count('<tr class="feuille">') == 5
+    assert "exemple fictif" in html  # the template's example is never shown as the territory's results
 
 
-def test_a_cycle_is_never_overwritten_and_revisions_are_reproducible(published):
+def test_a_cycle_is_never_overwritten_and_revisions_are_reproducible(published, capsys):
     from orchestration.cli import main
 
     first = published / "published" / "2024"
@@ -128,7 +132,10 @@ def test_a_cycle_is_never_overwritten_and_revisions_are_reproducible(published):
     warehouse = (published / "warehouse.duckdb").stat().st_mtime_ns
     assert main(["publish", "--cycle", "2024"]) == 1  # refused: already published, before any refresh
     assert fingerprint(first) == before and (published / "warehouse.duckdb").stat().st_mtime_ns == warehouse
+    capsys.readouterr()
     assert main(["publish", "--cycle", "2024", "--new-revision"]) == 0
+    # nothing changed since the publication's own refresh: the revision is published from the same marts
+    assert "assets of the refresh, nothing changed since run" in capsys.readouterr().out
     second = published / "published" / "2024-r2"
     assert fingerprint(first) == before
     assert os.readlink(published / "published" / "latest") == "2024-r2"
@@ -136,6 +143,7 @@ def test_a_cycle_is_never_overwritten_and_revisions_are_reproducible(published):
         assert (first / name).read_bytes() == (second / name).read_bytes()
 
 
+@pytest.mark.slow  # end to end: CI runs it (make test-slow)
 def test_gate_failure_publishes_nothing(published, tmp_path):
     import shutil
     from orchestration.cli import main

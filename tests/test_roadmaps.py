@@ -116,3 +116,53 @@ def test_a_second_delivery_is_a_new_version_and_the_first_stays_readable(con, tm
     assert con.execute("SELECT bool_and(is_example) FROM raw.roadmap_actions").fetchone()[0] is True
     other = deliveries.accept(con, TEMPLATES / "exemple_budget_csv")
     assert (other.kind, other.version) == ("budget", 1)
+
+
+def test_the_example_delivery_feeds_the_marts(pipeline_home):
+    """The session run had the template's example in its inbox: the marts hold its ambition lines,
+    verdicts, milestones, resources and decisions, labelled as the example."""
+    from datetime import date
+
+    with duckdb.connect(str(pipeline_home / "warehouse.duckdb"), read_only=True) as con:
+        rows = {(c, y): (v, line, gap, ok, ex) for c, y, v, line, gap, ok, ex in con.execute(
+            "SELECT indicator_code, year, value, ambition_line, gap, on_track, is_example FROM marts.roadmap_indicator"
+        ).fetchall()}
+        states = dict(con.execute("SELECT milestone, state FROM marts.roadmap_milestone").fetchall())
+        followup = {(e, y): (n, a, d, x) for e, y, n, a, d, x in con.execute(
+            "SELECT engagement, year, indicators_on_track, amount_eur, decisions, includes_example "
+            "FROM marts.engagement_followup").fetchall()}
+    assert len(rows) == len(EXAMPLE["valeurs"]) and all(r[4] for r in rows.values())
+    # 16-18 trained: 4 % (2024) -> 10 % (2030); the line in 2025 is 4 + 6/6 = 5, the value 4.8 is behind
+    value, line, gap, on_track, _ = rows[("EX_PART_16_18_FORMES", 2025)]
+    assert (value, line, on_track) == (4.8, 5.0, False) and gap == pytest.approx(-0.2)
+    # consumption must fall (-1): 18 -> 12 MWh by 2030; the line in 2025 is 17, the value 17.5 is behind
+    assert rows[("EX_CONSO_RESIDENTIEL", 2025)][1:4] == (17.0, 0.5, False)
+    assert rows[("EX_CONSO_RESIDENTIEL", 2024)][3] is True  # at the baseline: on the line
+    assert rows[("EX_JEUNES_FORMES", 2025)][1] is None  # an indicator of réalisation has no ambition line
+    due = date(2026, 3, 31)
+    assert states["Lancement de l'appel à projets (EXEMPLE)"] == ("en retard" if date.today() > due else "à échéance")
+    assert states["Ouverture de la plateforme d'orientation (EXEMPLE)"] == "atteint"
+    assert followup[("E2", 2025)] == (0, 1_200_000, 1, True) and followup[("E1", 2024)][0] == 1
+
+
+def test_a_refused_delivery_in_the_inbox_stops_the_run_and_changes_nothing(pipeline_home, tmp_path):
+    import dagster as dg
+
+    from orchestration.delivery_assets import service_deliveries
+
+    def state():
+        with duckdb.connect(str(pipeline_home / "warehouse.duckdb"), read_only=True) as con:
+            return accepted_state(con), con.execute("SELECT * FROM marts.roadmap_indicator ORDER BY ALL").fetchall()
+
+    before = state()
+    bad = altered(tmp_path, _set("valeurs", "C4", "n.d."), name="feuille_service_x.xlsx")
+    dropped = pipeline_home / "inbox" / "roadmaps" / bad.name
+    dropped.write_bytes(bad.read_bytes())
+    try:
+        result = dg.materialize([service_deliveries], raise_on_error=False)
+        failure = next(e for e in result.all_events if e.event_type_value == "STEP_FAILURE")
+        text = failure.event_specific_data.error.message
+        assert "feuille_service_x.xlsx: sheet 'valeurs', row 4, column 'Valeur'" in text and "Remove or correct" in text
+        assert state() == before
+    finally:
+        dropped.unlink()

@@ -1,0 +1,2 @@
+-- Latest accepted delivery of each service (ingest/deliveries.py, gated by quality/roadmap_gate.py).
+{{ latest_delivery('council_decisions') }}
