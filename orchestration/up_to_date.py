@@ -55,9 +55,12 @@ def fingerprint() -> dict | None:
         if cycle < settings.cycle():  # what T-1 reads; later publications do not change a refresh
             for folder in folders:
                 add(f"published/{folder.name}", folder / "barometer.parquet")
-    env = {k: v for k, v in sorted(os.environ.items()) if k.startswith("BAROMETRE_") and k != "BAROMETRE_HOME"}
-    digest.update(json.dumps(env).encode())
-    return {"sha256": digest.hexdigest(), "files": count, "settings": env}
+    # the resolved settings (not the environment, which the CLI and dbt preparation fill in as they go)
+    resolved = {"territory": settings.territory(), "cycle": settings.cycle(), "snapshot": str(snapshot),
+                "source": settings.source_mode(),
+                "accept_membership_change": os.environ.get("BAROMETRE_ACCEPT_MEMBERSHIP_CHANGE", "")}
+    digest.update(json.dumps(resolved, sort_keys=True).encode())
+    return {"sha256": digest.hexdigest(), "files": count, "settings": resolved}
 
 
 def _state() -> Path:
