@@ -48,6 +48,7 @@ class Dataset:
     at_most: tuple[tuple[str, str], ...] = ()  # tidy files: (a, b) means a <= b for each territory and year
     geo_levels: tuple[str, ...] = ("COM",)  # tidy files: territory levels allowed in geo_level
     scope: str = "region"  # what the commune rows cover: "region" (every commune of HDF) or a département code
+    territory: str | None = None  # the file covers this EPCI only (a territory's own file): no coverage check elsewhere
 
 
 GEOGRAPHY = Dataset(
@@ -67,6 +68,7 @@ COMMUNES = Dataset(
     file="communes_caph.csv",
     vintage="COG 2016-2026",
     title="Commune reference of the territory (Etalab découpage administratif: codes, names, SIREN, populations)",
+    territory="200042190",  # the 47 communes of La Porte du Hainaut; other EPCIs take populations from the census
     key=("code_insee",),
     required=(
         "code_insee", "nom", "siren", "departement", "region", "codes_postaux",

@@ -235,3 +235,21 @@ def test_a_warm_run_skips_everything_and_says_why(pipeline_home, capsys, monkeyp
         assert up_to_date.last_if_unchanged(up_to_date.fingerprint()) is None
     finally:
         inbox_file.unlink()
+
+
+def test_another_epci_is_not_refused_for_la_porte_du_hainauts_own_file(pipeline_home, monkeypatch):
+    """The commune reference (PROVENANCE §1) covers La Porte du Hainaut only: for another EPCI of the
+    region it is not a missing-communes failure, while for La Porte du Hainaut it still must cover all 47."""
+    from ingest import warehouse
+    from ingest.catalog import COMMUNES
+    from quality import gate
+
+    with warehouse.connect() as con:
+        monkeypatch.setenv("BAROMETRE_TERRITORY", "245901160")  # Valenciennes Métropole, 35 communes
+        members = gate.territory_members(con)
+        other = gate.run_gate(con, COMMUNES, "test-other-epci")
+        monkeypatch.setenv("BAROMETRE_TERRITORY", "200042190")
+        own = gate.run_gate(con, COMMUNES, "test-own-epci")
+    assert len(members) == 35 and not set(members) & set(pd.read_csv(
+        settings.EMBEDDED_DIR / "communes_caph.csv", dtype=str)["code_insee"])
+    assert other.passed and own.passed and own.evaluated == other.evaluated + 1  # + the 47 members' coverage

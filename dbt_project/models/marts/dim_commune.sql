@@ -10,7 +10,9 @@ select
     r.postal_codes,
     r.population_2016,
     r.population_2021,
-    r.population_2022,
+    -- the commune reference covers La Porte du Hainaut; elsewhere the census gives the same 2022 figure
+    coalesce(r.population_2022, cast(c.p22_pop as integer)) as population_2022,
     'COG 2022 (appartenance géographique INSEE)' as geography_vintage
 from {{ ref('int_territory_communes') }} t
 left join {{ ref('stg_commune_ref__communes') }} r using (commune_code)
+left join {{ ref('stg_insee__comparateur_2025') }} c using (commune_code)
