@@ -7,9 +7,11 @@ so a later plain `dbt build` can never read rejected data.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
+from pathlib import Path
 from dataclasses import dataclass, field
 
 import duckdb
@@ -114,15 +116,20 @@ def index_columns(dataset: Dataset) -> list[str]:
 
 
 def _context():
-    """The file-backed GX context under $BAROMETRE_HOME/quality (suites, results, Data Docs)."""
+    """The file-backed GX context under $BAROMETRE_HOME/quality (suites, results, Data Docs): built once
+    per process and home, so a gate costs what its data costs, not GX's start-up."""
+    return _context_at(str(settings.home() / "quality"))
+
+
+@functools.lru_cache(maxsize=8)
+def _context_at(root: str):
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
     import great_expectations as gx  # slow import (4-8 s): only when a gate runs
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
-    root = settings.home() / "quality"
-    root.mkdir(parents=True, exist_ok=True)
-    context = gx.get_context(mode="file", project_root_dir=str(root))
+    Path(root).mkdir(parents=True, exist_ok=True)
+    context = gx.get_context(mode="file", project_root_dir=root)
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     return context
 

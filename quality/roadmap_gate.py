@@ -104,6 +104,17 @@ def _expectations(sheet: str, frames: dict[str, pd.DataFrame], today: date) -> l
     return out
 
 
+def _show(value) -> str:
+    """A cell as the service typed it: 2031, not 2031.0; an empty cell as such."""
+    if value is None or (isinstance(value, float) and value != value):
+        return "(empty)"
+    if isinstance(value, pd.Timestamp):
+        return f"{value:%d/%m/%Y}"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 def _validation_frame(frame: pd.DataFrame, sheet: Sheet) -> pd.DataFrame:
     out = frame.copy()
     for col in sheet.columns:
@@ -153,11 +164,10 @@ def check(file: str, kind: str, frames: dict[str, pd.DataFrame], today: date | N
                 problems.append(f"{where}, column '{headers.get(cols[0], cols[0]) if cols else ''}': {problem} {seen}")
                 continue
             for hit in index[:MAX_ROWS_SHOWN]:
-                shown = {headers.get(k, k): (v.date() if isinstance(v, pd.Timestamp) else v)
-                         for k, v in hit.items() if k != "row_number"}
+                shown = "; ".join(f"{headers.get(k, k)} = {_show(v)}" for k, v in hit.items() if k != "row_number")
                 column = ", ".join(f"'{headers.get(c, c)}'" for c in cols)
                 problems.append(f"{where}, row {int(hit['row_number'])}, column {column}: {problem}"
-                                + (f" (found {shown})" if shown else ""))
+                                + (f" (found: {shown})" if shown else ""))
             if len(index) > MAX_ROWS_SHOWN:
                 problems.append(f"{where}: … and {len(index) - MAX_ROWS_SHOWN} more row(s) for: {problem}")
     if problems:
