@@ -16,8 +16,10 @@ run: install
 ui: install
 	$(UV) run --frozen --no-sync barometre ui
 
+# The fast lane by default; with CI set (.ci/run sets it) the slow end-to-end cases too, in the same
+# session so the pipeline runs the tests share are built once.
 test: install
-	$(UV) run --frozen --no-sync pytest -q -m "not slow"
+	$(UV) run --frozen --no-sync pytest -q $(if $(CI),,-m "not slow")
 
 test-slow: install
 	$(UV) run --frozen --no-sync pytest -q -m slow
