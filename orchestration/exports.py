@@ -18,7 +18,7 @@ from orchestration.resources import DUCKDB_POOL
 
 MARTS = ("dim_commune", "dim_indicator", "fct_indicator_value", "engagement_1", "engagement_2", "engagement_3",
          "barometer", "idh4", "idh4_plan_comparison", "pcaet_facts", "roadmap_indicator", "roadmap_milestone",
-         "engagement_followup")
+         "engagement_followup", "epci_peers")
 
 
 def write_exports(target: Path) -> dict[str, int]:

@@ -31,6 +31,8 @@ PANEL_COLUMNS = ("impacts_imputables_pdt", "acquis_consolides", "difficultes_ret
 # shapes that read in black and white too; the word is always written beside
 ARROWS = {"amélioration": "▲", "dégradation": "▼", "stable": "=", "sans polarité": "↔"}
 FRAGILE = ("small_numbers", "partial", "minimum")
+EPCI_NATURES = {"CA": "communautés d'agglomération", "CU": "communautés urbaines", "CC": "communautés de communes",
+                "ME": "métropoles"}
 ENGAGEMENTS = {
     "E1": "Engagement 1 — Rattraper les retards de développement",
     "E2": "Engagement 2 — Faire face collectivement aux enjeux globaux (PCAET)",
@@ -98,6 +100,8 @@ def gather(con: duckdb.DuckDBPyConnection, cycle: int) -> dict:
     contours_file = settings.snapshot_dir() / "communes_caph_contours_2018.geojson"
     if not contours_file.exists():
         contours_file = settings.EMBEDDED_DIR / "communes_caph_contours_2018.geojson"
+    peers = {(r["indicator_id"], r["year"]): r for r in _records(
+        con, "SELECT * FROM marts.epci_peers WHERE is_territory AND rank_among_peers IS NOT NULL")}
     roadmap = _records(con, """
         SELECT r.*, lag(value) OVER w AS previous_value, lag(year) OVER w AS previous_year
         FROM marts.roadmap_indicator r WHERE year IS NULL OR year <= ?
@@ -109,7 +113,7 @@ def gather(con: duckdb.DuckDBPyConnection, cycle: int) -> dict:
     followup = _records(con, "SELECT * FROM marts.engagement_followup WHERE amount_eur IS NOT NULL OR decisions > 0 "
                              "ORDER BY engagement, year")
     return {
-        "roadmap": roadmap, "milestones": milestones, "followup": followup,
+        "roadmap": roadmap, "milestones": milestones, "followup": followup, "peers": peers,
         "cycle": cycle, "barometer": barometer.to_dict("records"), "communes": communes,
         "maps": [m for m in maps if m["values"]], "pages": _commune_pages(con),
         "contours": json.loads(contours_file.read_text(encoding="utf-8")),
@@ -256,6 +260,8 @@ GLOSSARY = {
               "les objectifs de consommation d'énergie, d'énergies renouvelables et d'émissions."),
     "enaf": ("ENAF et ZAN", "Espaces naturels, agricoles et forestiers consommés par l'urbanisation ; l'objectif "
              "« zéro artificialisation nette » (ZAN) impose de diviser cette consommation par deux."),
+    "pairs": ("Pairs", "Les EPCI des Hauts-de-France de même nature (communauté d'agglomération, de communes, "
+              "urbaine, métropole) et de même classe de taille ; le rang 1 est la situation la plus favorable."),
     "quintile": ("Classes de la carte", "Les communes sont réparties en cinq classes d'effectifs égaux (quintiles) : "
                  "la plus foncée regroupe le cinquième des communes aux valeurs les plus élevées."),
 }
@@ -329,7 +335,7 @@ Les mots techniques sont expliqués dans le <a href="#glossaire">glossaire</a> ;
 {% for c in criteria %}<tbody class="critere">
 <tr class="crit"><th colspan="8" scope="colgroup">{{ c.id }} — {{ c.label }}</th></tr>
 {% for r in c.rows %}<tr{% if r.qualite_t in fragile %} class="fragile"{% endif %}>
-<td>{% if r.indicator_id %}{{ r.indicator_label }} <small>({{ r.unit }})</small>{% if r.source %}<br><small>Source : {% if r.source_url %}<a href="{{ r.source_url }}">{{ r.source }}</a>{% else %}{{ r.source }}{% endif %}</small>{% endif %}{% else %}<span class="panel">à renseigner par le panel</span>{% endif %}{% if r.note %}<br><small>{{ r.note }}</small>{% endif %}{% if r.mesure_manquante and r.indicator_id and loop.first %}<br><small class="panel">Non mesuré : {{ r.mesure_manquante }} — source qui servirait : {{ r.source_qui_servirait }}.</small>{% endif %}</td>
+<td>{% if r.indicator_id %}{{ r.indicator_label }} <small>({{ r.unit }})</small>{% if r.source %}<br><small>Source : {% if r.source_url %}<a href="{{ r.source_url }}">{{ r.source }}</a>{% else %}{{ r.source }}{% endif %}</small>{% endif %}{% else %}<span class="panel">à renseigner par le panel</span>{% endif %}{% set pr = peers.get((r.indicator_id, r.annee_t)) %}{% if pr %}<br><small class="pairs">Parmi les {{ pr.peers }} {{ natures.get(pr.epci_nature, pr.epci_nature) }} de {{ pr.size_class }} de la région qui ont cette donnée : <strong>{{ pr.rank_among_peers }}<sup>{{ "er" if pr.rank_among_peers == 1 else "e" }}</sup></strong> (médiane des pairs {{ num(r, pr.peers_median) }} ; {{ pr.rank_in_region }}<sup>{{ "er" if pr.rank_in_region == 1 else "e" }}</sup> sur {{ pr.epcis_in_region }} EPCI ayant la donnée)</small>{% endif %}{% if r.note %}<br><small>{{ r.note }}</small>{% endif %}{% if r.mesure_manquante and r.indicator_id and loop.first %}<br><small class="panel">Non mesuré : {{ r.mesure_manquante }} — source qui servirait : {{ r.source_qui_servirait }}.</small>{% endif %}</td>
 <td class="n">{{ num(r, r.valeur_t) }}{% if r.annee_t %}<br><small>{{ r.annee_t }}</small>{% endif %}</td>
 <td class="n">{{ num(r, r.valeur_t1) }}{% if r.annee_t1 %}<br><small>{{ r.annee_t1 }}</small>{% endif %}</td>
 <td class="{{ r.tendance | css }}">{{ r.tendance | arrow }} {{ r.tendance }}{% if r.evolution is not none %} ({{ "+" if r.evolution > 0 else "" }}{{ num(r, r.evolution) }}){% endif %}<br>{{ bars(r) }}</td>
@@ -337,7 +343,7 @@ Les mots techniques sont expliqués dans le <a href="#glossaire">glossaire</a> ;
 <td>{% if r.cible %}{{ r.cible }}{% endif %}</td>
 </tr>{% endfor %}
 {% for r in roadmap_by_criterion.get(c.id, []) %}<tr class="feuille">
-<td>{{ r.indicator_label }} <small>({{ r.unit }})</small><br><small>Feuille de route — {{ r.service }} · indicateur de {{ r.indicator_type }}{% if r.is_example %} · <strong>exemple fictif</strong>{% endif %}</small></td>
+<td>{{ r.indicator_label }} <small>({{ r.unit }})</small><br><small>Feuille de route — {{ r.service }} · indicateur {{ "d'" if r.indicator_type == "impact" else "de " }}{{ r.indicator_type }}{% if r.is_example %} · <strong>exemple fictif</strong>{% endif %}</small></td>
 <td class="n">{{ qty(r.value) }}{% if r.year %}<br><small>{{ r.year }}</small>{% endif %}</td>
 <td class="n">{{ qty(r.previous_value) }}{% if r.previous_year %}<br><small>{{ r.previous_year }}</small>{% endif %}</td>
 <td class="{{ r | track_css }}">{{ r | track }}</td>
@@ -454,7 +460,7 @@ def render(context: dict) -> str:
         return lambda v: fr(v, digits_for(m["kind"], m["unit"]))
 
     return env.from_string(TEMPLATE).render(
-        **context, fr=fr, num=num, page_num=num, qty=quantity, roadmap_by_criterion=roadmap_by_criterion, fragile=FRAGILE, glossary=GLOSSARY,
+        **context, fr=fr, num=num, page_num=num, qty=quantity, natures=EPCI_NATURES, roadmap_by_criterion=roadmap_by_criterion, fragile=FRAGILE, glossary=GLOSSARY,
         grid=sorted((e, list(c.values())) for e, c in grid.items()), engagement_labels=ENGAGEMENTS,
         summary=summary(context["barometer"]), published_on=f"{date.today():%d/%m/%Y}",
         bars=lambda r: Markup(report_charts.bars_t_t1(r["valeur_t"], r["valeur_t1"], lambda v: num(r, v))),

@@ -253,3 +253,31 @@ def test_another_epci_is_not_refused_for_la_porte_du_hainauts_own_file(pipeline_
     assert len(members) == 35 and not set(members) & set(pd.read_csv(
         settings.EMBEDDED_DIR / "communes_caph.csv", dtype=str)["code_insee"])
     assert other.passed and own.passed and own.evaluated == other.evaluated + 1  # + the 47 members' coverage
+
+
+def test_peers_rank_every_epci_of_the_region_on_one_code_path(con):
+    """Every EPCI of the region against its peers (same kind, same size class): classes recomputed from
+    the raw geography and census files; La Porte du Hainaut's rank recomputed from its peers' values;
+    its own value is the fact table's (one code path for one EPCI and for all)."""
+    peers = con.execute("SELECT * FROM marts.epci_peers").df()
+    geo = pd.read_csv(settings.EMBEDDED_DIR / "appartenance_geo_2022_communes_hdf.csv", dtype=str)
+    census = pd.read_csv(settings.EMBEDDED_DIR / "base_comparateur_2025_communes_hdf.csv", dtype=str)
+    census["pop"] = pd.to_numeric(census["P22_POP"], errors="coerce")
+    epcis = geo[geo["EPCI"] != "ZZZZZZZZZ"].merge(census[["CODGEO", "pop"]], on="CODGEO").groupby("EPCI").agg(
+        nature=("NATURE_EPCI", "first"), pop=("pop", "sum"))
+    assert peers["epci_siren"].nunique() == len(epcis) == 92
+    bounds = [(50_000, "moins de 50 000 habitants"), (100_000, "50 000 à 100 000 habitants"),
+              (200_000, "100 000 à 200 000 habitants"), (float("inf"), "200 000 habitants ou plus")]
+    classes = {e: next(label for top, label in bounds if p < top) for e, p in epcis["pop"].items()}
+    assert (peers["size_class"] == peers["epci_siren"].map(classes)).all()
+    assert epcis.loc["200042190", "pop"] == 158_351 and classes["200042190"] == "100 000 à 200 000 habitants"
+    for indicator, lower_is_better in (("taux_chomage_15_64", True), ("idh4", False)):
+        rows = peers[peers["indicator_id"] == indicator]
+        me = rows[rows["is_territory"]].iloc[0]
+        group = rows[(rows["epci_nature"] == me["epci_nature"]) & (rows["size_class"] == me["size_class"])]
+        better = (group["value"] < me["value"]) if lower_is_better else (group["value"] > me["value"])
+        assert (me["rank_among_peers"], me["peers"]) == (1 + better.sum(), len(group))
+        assert (group["epci_nature"] == "CA").all()
+    fct = con.execute("SELECT value FROM marts.fct_indicator_value WHERE territory_level = 'epci' AND basis = 'computed' "
+                      "AND indicator_id = 'taux_chomage_15_64' AND year = 2023").fetchone()[0]
+    assert peers.query("is_territory and indicator_id == 'taux_chomage_15_64'")["value"].iloc[0] == fct
