@@ -4,7 +4,7 @@ export UV_PYTHON_DOWNLOADS := never
 PYTHON ?= python3
 UV := $(PYTHON) -m uv
 
-.PHONY: run test test-slow ui install clean bench
+.PHONY: run test test-slow lint ui install clean bench
 
 install:
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
@@ -23,6 +23,12 @@ test: install
 
 test-slow: install
 	$(UV) run --frozen --no-sync pytest -q -m slow
+
+# ruff on the Python; the Dagster definitions load and validate (after dbt parses the project).
+lint: install
+	$(UV) run --frozen --no-sync ruff check .
+	$(UV) run --frozen --no-sync python -c "from orchestration.dbt_project import prepare; prepare()"
+	$(UV) run --frozen --no-sync dagster definitions validate -w workspace.yaml
 
 bench: install
 	$(UV) run --frozen --no-sync python -m bench

@@ -14,7 +14,7 @@ import json
 import os
 import shutil
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -78,7 +78,7 @@ def _land(path: Path, sha: str) -> Path:
         else:
             shutil.copy2(path, tmp / path.name)
         (tmp / "manifest.json").write_text(json.dumps({
-            "file": path.name, "sha256": sha, "landed_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "file": path.name, "sha256": sha, "landed_at": datetime.now(UTC).isoformat(timespec="seconds"),
         }, indent=1), encoding="utf-8")
         for f in tmp.rglob("*"):
             if f.is_file():
@@ -107,7 +107,7 @@ def accept(con: duckdb.DuckDBPyConnection, path: Path) -> Outcome:
     if seen:
         return Outcome(path.name, sha, seen[0], seen[1], seen[2], seen[3], new=False)
     landed = _land(path, sha)
-    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    now = datetime.now(UTC).replace(tzinfo=None)
     where = str(landed.relative_to(settings.home()))
     try:
         kind, frames = read_delivery(path)

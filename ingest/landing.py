@@ -13,7 +13,7 @@ import json
 import os
 import tempfile
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -82,7 +82,7 @@ def land(dataset: Dataset, payload: bytes, origin: str, source_mode: str) -> Bat
             "file": dataset.file,
             "sha256": sha,
             "bytes": len(payload),
-            "landed_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "landed_at": datetime.now(UTC).isoformat(timespec="seconds"),
         }
         (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
         for f in staging.iterdir():

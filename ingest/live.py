@@ -15,7 +15,6 @@ so a live payload goes through the same landing, gates and dbt models as the sna
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import re
@@ -170,7 +169,7 @@ def melodi_populations() -> dict[str, dict[str, int]]:
     df = melodi.observations("DS_POPULATIONS_HISTORIQUES", GEO=f"EPCI-{settings.territory()}*COM",
                              POPREF_MEASURE="PMUN")
     out: dict[str, dict[str, int]] = {}
-    for code, year, value in zip(df.get("GEO_CODE", []), df.get("TIME_PERIOD", []), df.get("OBS_VALUE", [])):
+    for code, year, value in zip(df.get("GEO_CODE", []), df.get("TIME_PERIOD", []), df.get("OBS_VALUE", []), strict=False):
         if str(year) in POPULATION_COLUMNS and value is not None:
             out.setdefault(str(year), {})[code] = int(round(float(value)))
     return out

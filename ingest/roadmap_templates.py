@@ -96,7 +96,7 @@ def write_workbook(path: Path, kind: str, example: bool) -> None:
         ws.freeze_panes = "A2"
         for row in EXAMPLE[sheet.name] if example else []:
             ws.append(list(row))
-            for cell, col in zip(ws[ws.max_row], sheet.columns):
+            for cell, col in zip(ws[ws.max_row], sheet.columns, strict=True):
                 if col.type == "date" and cell.value is not None:
                     cell.number_format = "DD/MM/YYYY"
         for i, col in enumerate(sheet.columns, 1):

@@ -201,8 +201,8 @@ def read_workbook(path: Path) -> tuple[str, dict[str, pd.DataFrame]]:
             raise DeliveryError(_where(file, sheet.name), f"merged cells ({merged})",
                                 "unmerge them and type the value in every cell")
         rows = []
-        for r, (cells, raw) in enumerate(zip(ws.iter_rows(values_only=False), wf.iter_rows(values_only=False)), 1):
-            for cell, formula in zip(cells, raw):
+        for r, (cells, raw) in enumerate(zip(ws.iter_rows(values_only=False), wf.iter_rows(values_only=False), strict=True), 1):
+            for cell, formula in zip(cells, raw, strict=True):
                 v = cell.value
                 if cell.data_type == "e" or (isinstance(v, str) and v.strip() in ERROR_CODES):
                     raise DeliveryError(f"{_where(file, sheet.name, r)}, cell {cell.coordinate}",

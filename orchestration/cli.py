@@ -193,9 +193,9 @@ def cmd_publish(args: argparse.Namespace) -> int:
         os.environ["BAROMETRE_CYCLE"] = str(args.cycle)
     _configure(args)
     started = time.monotonic()
-    from orchestration.publication import PublicationError, target_folder
-
     from datetime import date
+
+    from orchestration.publication import PublicationError, target_folder
 
     if settings.cycle() > date.today().year and not args.force_future:
         print(f"error: cycle {settings.cycle()} is in the future (today is {date.today():%Y-%m-%d}); a published cycle "

@@ -5,7 +5,6 @@ import dagster as dg
 from ingest import deliveries, warehouse
 from orchestration.resources import DUCKDB_POOL
 
-
 TABLES = ("roadmap_actions", "roadmap_values", "roadmap_milestones", "budget_lines", "council_decisions")
 
 

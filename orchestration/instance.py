@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ingest import settings
-from orchestration.resources import DUCKDB_POOL
 
-DAGSTER_YAML = f"""# Written by the barometre CLI. Runs launched from the CLI and the UI share this instance.
+DAGSTER_YAML = """# Written by the barometre CLI. Runs launched from the CLI and the UI share this instance.
 concurrency:
   pools:
     default_limit: 1
@@ -17,7 +16,7 @@ telemetry:
 
 
 def ensure_dagster_home() -> Path:
-    """Create DAGSTER_HOME with a dagster.yaml that limits the '{DUCKDB_POOL}' pool to one step."""
+    """Create DAGSTER_HOME with a dagster.yaml that limits every pool (the DuckDB writers' included) to one step at a time."""
     env = settings.export_env()
     home = Path(env["DAGSTER_HOME"])
     home.mkdir(parents=True, exist_ok=True)

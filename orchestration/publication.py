@@ -19,9 +19,9 @@ import re
 import shutil
 import subprocess
 import tempfile
-from datetime import datetime, timezone
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Callable
 
 import duckdb
 import pandas as pd
@@ -127,7 +127,7 @@ def publish(cycle: int, run_id: str, new_revision: bool = False,
             "cycle": cycle,
             "folder": target.name,
             "territory": settings.territory(),
-            "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "code_version": code_version(),
             "run_id": run_id,
             "inputs": [{"dataset": d, "sha256": s, "origin": o} for d, s, o in inputs],

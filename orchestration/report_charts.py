@@ -52,7 +52,7 @@ def commune_chart(m: dict, fmt: Callable) -> str:
 def _centroid(ring: list) -> tuple[float, float]:
     """Area centroid of a ring (shoelace); the mean of its points if it is degenerate."""
     a = cx = cy = 0.0
-    for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1]):
+    for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1], strict=True):
         cross = x0 * y1 - x1 * y0
         a, cx, cy = a + cross, cx + (x0 + x1) * cross, cy + (y0 + y1) * cross
     if abs(a) < 1e-12:

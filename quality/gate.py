@@ -11,8 +11,8 @@ import functools
 import json
 import logging
 import os
-from pathlib import Path
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -106,7 +106,7 @@ def tidy_annotations(frame: pd.DataFrame, dataset: Dataset) -> tuple[pd.Series, 
         right = frame.loc[frame["variable"] == b, keys + ["num__value"]]
         both = left.merge(right, on=keys, suffixes=("_a", "_b"))
         bad = both[both["num__value_a"] > both["num__value_b"]]
-        broken.loc[bad["index"]] = [f"{a} {x:g} > {b} {y:g}" for x, y in zip(bad["num__value_a"], bad["num__value_b"])]
+        broken.loc[bad["index"]] = [f"{a} {x:g} > {b} {y:g}" for x, y in zip(bad["num__value_a"], bad["num__value_b"], strict=True)]
     return rule, broken
 
 

@@ -58,7 +58,7 @@ def test_renamed_column(pipeline_home, snapshot_copy):
 
 
 def test_missing_commune(pipeline_home, snapshot_copy):
-    _edit(snapshot_copy / COMMUNES.file, lambda t: "".join(l for l in t.splitlines(True) if not l.startswith("59172,")))
+    _edit(snapshot_copy / COMMUNES.file, lambda t: "".join(line for line in t.splitlines(True) if not line.startswith("59172,")))
     msg = _run_with(snapshot_copy, pipeline_home, dataset=COMMUNES)
     assert "territory communes missing" in msg and "59172" in msg and COMMUNES.file in msg
 
@@ -66,7 +66,7 @@ def test_missing_commune(pipeline_home, snapshot_copy):
 def test_duplicated_commune(pipeline_home, snapshot_copy):
     def dup(t):
         lines = t.splitlines(True)
-        return "".join(lines + [l for l in lines if l.startswith("59172,")])
+        return "".join(lines + [line for line in lines if line.startswith("59172,")])
     _edit(snapshot_copy / FILOSOFI_2021.file, dup)
     msg = _run_with(snapshot_copy, pipeline_home, dataset=FILOSOFI_2021)
     assert "expect_column_values_to_be_unique" in msg and "59172" in msg
@@ -74,14 +74,14 @@ def test_duplicated_commune(pipeline_home, snapshot_copy):
 
 def test_rate_of_140_percent(pipeline_home, snapshot_copy):
     _edit(snapshot_copy / FILOSOFI_2021.file,
-          lambda t: "".join(l.replace(",43.0,", ",140.0,", 1) if l.startswith("59172,") else l for l in t.splitlines(True)))
+          lambda t: "".join(line.replace(",43.0,", ",140.0,", 1) if line.startswith("59172,") else line for line in t.splitlines(True)))
     msg = _run_with(snapshot_copy, pipeline_home, dataset=FILOSOFI_2021)
     assert "TP6021" in msg and "'max_value': 100" in msg and "59172" in msg
 
 
 def test_negative_population(pipeline_home, snapshot_copy):
     _edit(snapshot_copy / COMPARATEUR_2025.file,
-          lambda t: "".join(l.replace("59172,20622,", "59172,-20622,", 1) if l.startswith("59172,") else l for l in t.splitlines(True)))
+          lambda t: "".join(line.replace("59172,20622,", "59172,-20622,", 1) if line.startswith("59172,") else line for line in t.splitlines(True)))
     msg = _run_with(snapshot_copy, pipeline_home, dataset=COMPARATEUR_2025)
     assert "P22_POP" in msg and "1 failing row" in msg
 
@@ -114,8 +114,8 @@ def test_only_secret_markers_in_a_column(pipeline_home, snapshot_copy):
         header = lines[0].rstrip("\r\n").split(",")
         i = header.index("MED21")
         out = [lines[0]]
-        for l in lines[1:]:
-            cells = l.rstrip("\r\n").split(",")
+        for line in lines[1:]:
+            cells = line.rstrip("\r\n").split(",")
             cells[i] = "s"
             out.append(",".join(cells) + "\n")
         return "".join(out)
@@ -147,8 +147,8 @@ def test_dbt_test_failure_blocks_marts_and_exports(pipeline_home, snapshot_copy)
         header = lines[0].rstrip("\r\n").split(",")
         chom, act = header.index("P22_CHOM1564"), header.index("P22_ACT1564")
         out = [lines[0]]
-        for l in lines[1:]:
-            cells = l.rstrip("\r\n").split(",")
+        for line in lines[1:]:
+            cells = line.rstrip("\r\n").split(",")
             if cells[0] == "59172":
                 cells[chom] = str(float(cells[act]) + 100)
             out.append(",".join(cells) + "\n")
@@ -178,8 +178,8 @@ def test_population_jump_warns_without_blocking(snapshot_copy):
     from quality import drift
 
     _edit(snapshot_copy / COMPARATEUR_2025.file,
-          lambda t: "".join(l.replace("59172,20622,", "59172,32995,", 1) if l.startswith("59172,") else l
-                            for l in t.splitlines(True)))
+          lambda t: "".join(line.replace("59172,20622,", "59172,32995,", 1) if line.startswith("59172,") else line
+                            for line in t.splitlines(True)))
     with duckdb.connect() as con:
         con.execute("CREATE SCHEMA landing; CREATE SCHEMA raw")
         for schema, ds in (("landing", COMPARATEUR_2025), ("raw", COMPARATEUR_2021), ("raw", GEOGRAPHY)):
@@ -286,8 +286,8 @@ def test_a_commune_leaving_the_territory_is_news_not_applied(pipeline_home, snap
     from ingest.catalog import GEOGRAPHY
 
     _edit(snapshot_copy / GEOGRAPHY.file,
-          lambda t: "".join(l.replace(",200042190,", ",245901160,", 1) if l.startswith("59172,") else l
-                            for l in t.splitlines(True)))
+          lambda t: "".join(line.replace(",200042190,", ",245901160,", 1) if line.startswith("59172,") else line
+                            for line in t.splitlines(True)))
     msg = _run_with(snapshot_copy, pipeline_home, dataset=GEOGRAPHY)
     assert "territory membership changed: 47 -> 46 communes (joined: none; left: ['59172'])" in msg
     assert "BAROMETRE_ACCEPT_MEMBERSHIP_CHANGE=1" in msg

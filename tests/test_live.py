@@ -33,7 +33,7 @@ def replay(tmp_path, monkeypatch):
 
 
 def test_429_then_200_is_retried_after_retry_after(replay):
-    path = f"/geo/epcis/200042190/communes"
+    path = "/geo/epcis/200042190/communes"
     replay.faults[path] = "429-once"
     payload, origin = live.commune_reference(COMMUNES)
     assert replay.hits[path] == 2

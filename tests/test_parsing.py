@@ -11,7 +11,7 @@ from ingest.catalog import COMMUNES, COMPARATEUR_2025
 from ingest.errors import SourceError
 from quality.gate import validation_frame
 
-GOOD = "code_insee,nom\n59172,Denain\n".encode()
+GOOD = b"code_insee,nom\n59172,Denain\n"
 
 
 @pytest.fixture
@@ -22,7 +22,7 @@ def home(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("payload, fragment", [
     (b"", "is empty"),
-    ("CODGEO;P22_POP\n59172;20000\n".encode(), "uses ';' as separator"),
+    (b"CODGEO;P22_POP\n59172;20000\n", "uses ';' as separator"),
     ("code_insee,nom\n59564,La Sentinelle\n".encode("cp1252").replace(b"Sentinelle", "Sentinelle é".encode("cp1252")), "not valid UTF-8"),
     (b"code_insee,nom\n59172,Den", "looks truncated"),
 ])

@@ -146,6 +146,7 @@ def test_a_cycle_is_never_overwritten_and_revisions_are_reproducible(published, 
 @pytest.mark.slow  # end to end: CI runs it (make test-slow)
 def test_gate_failure_publishes_nothing(published, tmp_path):
     import shutil
+
     from orchestration.cli import main
 
     delivery = tmp_path / "delivery"
@@ -272,7 +273,7 @@ def test_report_in_a_real_browser(published):
     assert sorted(names) == sorted(communes.values()) and len(names) == 47
     assert pages == {f"commune-{c}" for c in communes}
     assert external == [] and urls, urls
-    assert measures["h1"] == 1 and all(b <= a + 1 for a, b in zip(measures["headings"], measures["headings"][1:]))
+    assert measures["h1"] == 1 and all(b <= a + 1 for a, b in zip(measures["headings"], measures["headings"][1:], strict=False))
     assert measures["images_without_text"] == 0 and measures["images"] >= 7  # 5 maps, the commune chart, T/T-1 bars
     assert len(summary) >= 5
     assert first == ["vue vue-1"] and switched == ["vue vue-3"]
