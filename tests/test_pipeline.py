@@ -240,11 +240,14 @@ def test_a_warm_run_skips_everything_and_says_why(pipeline_home, capsys, monkeyp
 def test_another_epci_is_not_refused_for_la_porte_du_hainauts_own_file(pipeline_home, monkeypatch):
     """The commune reference (PROVENANCE §1) covers La Porte du Hainaut only: for another EPCI of the
     region it is not a missing-communes failure, while for La Porte du Hainaut it still must cover all 47."""
-    from ingest import warehouse
+    from ingest import landing, warehouse
     from ingest.catalog import COMMUNES
     from quality import gate
 
+    shipped = settings.EMBEDDED_DIR / COMMUNES.file  # the good file (earlier tests may have landed bad ones)
+    batch = landing.land(COMMUNES, shipped.read_bytes(), f"ingest/embedded/{COMMUNES.file}", "embedded")
     with warehouse.connect() as con:
+        landing.load_landing(con, COMMUNES, batch)
         monkeypatch.setenv("BAROMETRE_TERRITORY", "245901160")  # Valenciennes Métropole, 35 communes
         members = gate.territory_members(con)
         other = gate.run_gate(con, COMMUNES, "test-other-epci")
