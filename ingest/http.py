@@ -5,13 +5,16 @@ Every live client goes through `get_bytes()`, so every payload gets the same tre
 - requests-ratelimiter keeps us under the endpoint's quota (Melodi: 30 requests a minute);
 - requests-cache keeps successful responses on disk under $BAROMETRE_HOME/http_cache, so a rerun
   does not hit the endpoints again (and a cached response costs no quota);
-- a body shorter than its Content-Length, or an HTTP error, is a SourceError naming the URL.
+- a body shorter than its Content-Length, or an HTTP error, is a SourceError naming the URL;
+- an HTML page served with status 200 (a portal, maintenance or login page) is an error and is
+  never cached; a streamed body, or a zip member once inflated, larger than BAROMETRE_HTTP_MAX_BYTES
+  (8 GiB) is refused while it streams; every URL a failed dataset fetched leaves the cache
+  (`forget_fetched`), so that the cache keeps only answers that parsed.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import zipfile
 from functools import lru_cache
 from pathlib import Path
@@ -26,6 +29,25 @@ from ingest import settings
 from ingest.errors import SourceError
 
 USER_AGENT = "barometre-porte-du-hainaut/0.1 (+open-source territorial barometer)"
+fetched: list[str] = []  # URLs answered since the current dataset's fetch began (see ingest.sources)
+
+
+def max_bytes() -> int:
+    return int(_float_env("BAROMETRE_HTTP_MAX_BYTES", 8 * 1024**3))
+
+
+def _is_data(response: requests.Response) -> bool:
+    """requests-cache filter: an HTML page is never kept, whatever its status."""
+    return not response.headers.get("Content-Type", "").lower().startswith("text/html")
+
+
+def forget_fetched() -> None:
+    """Drop what the failed dataset fetched from the cache: a later run asks the service again."""
+    if fetched:
+        session().cache.delete(urls=list(fetched))
+    fetched.clear()
+
+
 def timeout() -> tuple[float, float]:
     """(connect, read) seconds; BAROMETRE_HTTP_TIMEOUT sets the read timeout (default 120 s)."""
     return 10.0, _float_env("BAROMETRE_HTTP_TIMEOUT", 120)
@@ -54,7 +76,7 @@ def _retry(retries: int, backoff: float, statuses: tuple[int, ...]) -> Retry:
 def _session(cache_dir: str, per_minute: float, backoff: float, retries: int, melodi: str) -> requests.Session:
     session = CachedLimiterSession(
         cache_name=cache_dir, backend="filesystem", expire_after=30 * 24 * 3600,
-        allowable_codes=(200,), per_minute=per_minute, per_host=True, burst=1,
+        allowable_codes=(200,), filter_fn=_is_data, per_minute=per_minute, per_host=True, burst=1,
     )
     adapter = HTTPAdapter(max_retries=_retry(retries, backoff, (429, 500, 502, 503, 504)))
     session.mount("http://", adapter)
@@ -102,6 +124,11 @@ def _get(url: str, params: dict | None = None, stream: bool = False) -> requests
     if response.status_code != 200:
         raise SourceError(response.url, f"HTTP {response.status_code} {response.reason} after retries.",
                           "Retry later; a persistent 4xx means the endpoint or dataset id changed: update ingest/live.py.")
+    if not _is_data(response):
+        response.close()
+        raise SourceError(response.url, "the service answered an HTML page with status 200 (a portal, maintenance or "
+                          "login page), not data.", "Retry later; nothing was landed and the page was not cached.")
+    fetched.append(response.url)
     return response
 
 
@@ -131,6 +158,13 @@ def download(url: str, target: Path) -> Path:
                 for chunk in response.iter_content(1 << 20):
                     out.write(chunk)
                     received += len(chunk)
+                    if received > max_bytes():
+                        raise SourceError(url, f"the body exceeds {max_bytes():,} bytes: stopped while streaming.",
+                                          "Check the URL (a wrong file?); if the file really grew, raise "
+                                          "BAROMETRE_HTTP_MAX_BYTES. Nothing was landed.")
+        except SourceError:
+            target.unlink(missing_ok=True)
+            raise
         except requests.exceptions.RequestException as exc:
             raise SourceError(url, f"the download broke off after {received} bytes ({exc.__class__.__name__}).",
                               "Retry; nothing was landed.") from None
@@ -158,9 +192,26 @@ def extract_zip_member(url: str, dest: Path, name: str | None = None, suffix: st
                 raise SourceError(url, f"the zip holds {len(found)} match(es) for {wanted} (members: {names}).",
                                   "The publisher renamed or added files: update the client in ingest/.")
             target = dest / found[0].rsplit("/", 1)[-1]
-            with z.open(found[0]) as src, open(target, "wb") as out:
-                shutil.copyfileobj(src, out, 1 << 20)
+            _inflate(url, z, found[0], target)
         archive.unlink()
         return target
     except zipfile.BadZipFile:
         raise SourceError(url, "the download is not a valid zip (truncated?).", "Retry; nothing was landed.") from None
+
+
+def _inflate(url: str, z: zipfile.ZipFile, member: str, target: Path) -> None:
+    """Extract one member, refusing one that inflates beyond the cap (declared or actual size)."""
+    declared = z.getinfo(member).file_size
+    if declared > max_bytes():
+        raise SourceError(url, f"the zip member {member} inflates to {declared:,} bytes (cap {max_bytes():,}).",
+                          "Check the URL; if the file really grew, raise BAROMETRE_HTTP_MAX_BYTES. Nothing was landed.")
+    written = 0
+    with z.open(member) as src, open(target, "wb") as out:
+        while chunk := src.read(1 << 20):
+            written += len(chunk)
+            if written > max_bytes():
+                out.close()
+                target.unlink(missing_ok=True)
+                raise SourceError(url, f"the zip member {member} inflates beyond {max_bytes():,} bytes.",
+                                  "Check the URL. Nothing was landed.")
+            out.write(chunk)

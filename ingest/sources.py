@@ -25,9 +25,15 @@ def public_origin(path: Path) -> str:
 
 def fetch(dataset: Dataset) -> tuple[bytes, str, str]:
     if settings.source_mode() == "live":
-        from ingest import live
+        from ingest import http, live
 
-        payload, origin = live.fetch(dataset)
+        http.fetched.clear()
+        try:
+            payload, origin = live.fetch(dataset)
+        except Exception:
+            http.forget_fetched()  # an answer that did not parse must not make every later run fail
+            raise
+        http.fetched.clear()
         return payload, origin, "live" if dataset.name in live.LIVE else "embedded"
     path = settings.snapshot_dir() / dataset.file
     if not path.is_file():

@@ -9,7 +9,7 @@ those shapes. Datasets a client must no longer use answer as the service does to
 (DS_POPULATIONS_REFERENCE holds the latest year only; an unknown Melodi dataset is HTTP 500; the
 old Opendatasoft ORE dataset is gone: 404).
 
-`faults` makes a path misbehave: "429-once", "500", "truncated", "rename:<a>:<b>", "hang:<seconds>".
+`faults` makes a path misbehave: "429-once", "500", "html200", "truncated", "rename:<a>:<b>", "hang:<seconds>".
 """
 
 from __future__ import annotations
@@ -216,6 +216,8 @@ class Replay:
             time.sleep(float(fault.split(":")[1]))
         if fault == "500":
             return 500, {}, b"Internal Server Error"
+        if fault == "html200":  # a portal's maintenance page, served with 200
+            return 200, {"Content-Type": "text/html; charset=utf-8"}, b"<!DOCTYPE html><html><body>Maintenance</body></html>"
         if fault == "429-once" and self.hits[path] == 1:
             return 429, {"Retry-After": "1"}, b"Too Many Requests"
         if path.startswith("/melodi/file/DS_RP_DIPLOMES_PRINC/"):

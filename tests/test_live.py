@@ -256,3 +256,46 @@ def test_live_http_error_stops_the_run_and_lands_nothing(replay, monkeypatch):
     assert not ok and "HTTP 500" in text and "dossier_complet_31_12_2025.zip" in text
     assert not (settings.raw_dir() / "insee_dossier_complet_2025").exists()
     assert "assets materialised: 0" in text  # nothing downstream was built (the warehouse was never opened)
+
+
+def test_an_html_page_served_with_200_is_refused_and_never_cached(replay):
+    url = f"{replay.base}/geo/regions/32/departements"
+    replay.faults["/geo/regions/32/departements"] = "html200"
+    with pytest.raises(SourceError) as err:
+        http.get_bytes(url)
+    assert "HTML page with status 200" in str(err.value) and "/geo/regions/32/departements" in str(err.value)
+    del replay.faults["/geo/regions/32/departements"]  # the service recovers: the next run gets the data
+    assert b"Nord" in http.get_bytes(url) and replay.hits["/geo/regions/32/departements"] == 2
+
+
+def test_a_body_beyond_the_cap_is_stopped_while_streaming(replay, monkeypatch, tmp_path):
+    url = f"{replay.base}/files/{live.BULK['insee_comparateur_2025'][0]}"
+    zipped = live_server._insee_zip("insee_comparateur_2025")
+    with zipfile.ZipFile(io.BytesIO(zipped)) as z:
+        inflated = z.getinfo("base_cc_comparateur.csv").file_size
+    assert inflated > len(zipped) + 1000  # a CSV compresses: the member is much larger than the zip
+    monkeypatch.setenv("BAROMETRE_HTTP_MAX_BYTES", "1000")
+    with pytest.raises(SourceError) as err:
+        http.download(url, tmp_path / "big.zip")
+    assert "exceeds 1,000 bytes" in str(err.value) and not (tmp_path / "big.zip").exists()
+    monkeypatch.setenv("BAROMETRE_HTTP_MAX_BYTES", str(len(zipped) + 1000))  # the zip passes, its member not
+    with pytest.raises(SourceError) as err:
+        http.extract_zip_member(url, tmp_path, name="base_cc_comparateur.csv")
+    assert f"inflates to {inflated:,} bytes" in str(err.value) and not (tmp_path / "base_cc_comparateur.csv").exists()
+
+
+def test_an_answer_that_did_not_parse_leaves_the_cache(replay, monkeypatch):
+    """A renamed field fails the dataset; its answers leave the cache, so the run after the service is
+    fixed gets the new answer instead of failing again on the cached one."""
+    from ingest import sources
+
+    monkeypatch.setenv("BAROMETRE_SOURCE", "live")
+    path = "/geo/epcis/200042190/communes"
+    replay.faults[path] = "rename:codeDepartement:departementCode"
+    with pytest.raises(SourceError, match="codeDepartement"):
+        sources.fetch(COMMUNES)
+    del replay.faults[path]
+    payload, _, mode = sources.fetch(COMMUNES)
+    assert mode == "live" and b"59172" in payload and replay.hits[path] == 2
+    sources.fetch(COMMUNES)  # an answer that parsed stays cached
+    assert replay.hits[path] == 2
