@@ -49,6 +49,13 @@ class Dataset:
     geo_levels: tuple[str, ...] = ("COM",)  # tidy files: territory levels allowed in geo_level
     scope: str = "region"  # what the commune rows cover: "region" (every commune of HDF) or a département code
     territory: str | None = None  # the file covers this EPCI only (a territory's own file): no coverage check elsewhere
+    # Further columns the staging models read as numbers (tests/test_reliability.py keeps this in sync with
+    # the compiled models): with the ones above, every such cell must be a number, a secret marker or empty.
+    numbers: tuple[str, ...] = ()
+    quoted: tuple[str, ...] = ()  # quoted-figure files: indicators whose value is a statement as published, kept as text
+    periods: tuple[str, ...] = ()  # columns holding a period as published (2022-T3, 2012-2014), read as a year when one
+    # (code column, level column or fixed level): territory codes that must exist in the geography reference
+    codes: tuple[tuple[str, str], ...] | None = None
 
 
 GEOGRAPHY = Dataset(
@@ -106,6 +113,9 @@ COMPARATEUR_2025 = Dataset(
     non_negative=("P22_POP1564", "P22_ACT1564", "P22_CHOM1564", "P22_LOG", "P22_LOGVAC", "P22_EMPLT", "ETTOT24"),
     medians=("MED21",),
     deps=("geo_appartenance_2022",),
+    numbers=("DECE1621", "DECESD24", "ETAZ24", "ETBE24", "ETFZ24", "ETGU24", "ETOQ24", "ETTEF124", "ETTEFP1024",
+             "NAIS1621", "NAISD24", "NBMENFISC21", "P16_EMPLT", "P22_EMPLT_SAL", "P22_MEN", "P22_RP", "P22_RP_PROP",
+             "P22_RSECOCC"),
 )
 
 COMPARATEUR_2021 = Dataset(
@@ -126,6 +136,8 @@ COMPARATEUR_2021 = Dataset(
     non_negative=("P18_POP1564", "P18_ACT1564", "P18_CHOM1564", "P18_LOG", "P18_LOGVAC", "P18_EMPLT", "ETTOT18"),
     medians=("MED19",),
     deps=("geo_appartenance_2022",),
+    numbers=("DECE1318", "NAIS1318", "NBMENFISC19", "P13_EMPLT", "P13_POP", "P18_EMPLT_SAL", "P18_MEN", "P18_RP",
+             "P18_RP_PROP", "P18_RSECOCC", "SUPERF"),
 )
 
 DOSSIER_COMPLET_2025 = Dataset(
@@ -147,6 +159,10 @@ DOSSIER_COMPLET_2025 = Dataset(
         "P22_CHOM1524", "ENCTOT24",
     ),
     deps=("geo_appartenance_2022",),
+    numbers=("BPE_2024_B105", "BPE_2024_B201", "BPE_2024_C201", "BPE_2024_C301", "BPE_2024_D307", "C22_COUPAENF",
+             "C22_COUPSENF", "C22_MENFAM", "C22_MENPSEUL", "ELECTEURSLP2024", "ENCITOT25", "ENCTOT22", "ENCTOT23",
+             "ENCTOT25", "ETCTOT25", "P11_POP", "P16_POP", "P22_ACT2554", "P22_ACT5564", "P22_CHOM2554", "P22_CHOM5564",
+             "P22_POP1529", "P22_POP3044", "P22_POP4559", "SNEMM_23"),
 )
 
 FILOSOFI_2021 = Dataset(
@@ -161,6 +177,7 @@ FILOSOFI_2021 = Dataset(
     rates=("TP6021",),
     medians=("MED21",),
     deps=("geo_appartenance_2022",),
+    numbers=("D121", "D921", "NBMENFISC21", "NBPERSMENFISC21", "PIMP21", "RD21"),
 )
 
 PUBLISHED = Dataset(
@@ -171,6 +188,11 @@ PUBLISHED = Dataset(
     title="Published comparison figures for Nord, Hauts-de-France and France, with source URLs",
     key=("indicator", "geo_level", "geo_code", "year", "sex", "source_url", "section"),
     required=("indicator", "geo_level", "geo_code", "geo_label", "year", "sex", "value", "unit", "source_url"),
+    numbers=("value",),
+    quoted=("part_deces_avant_65_ans", "icm_premature_cancers_range_bassin_minier"),
+    periods=("year",),
+    codes=(("geo_code", "geo_level"),),
+    deps=("geo_appartenance_2022",),
 )
 
 AGGREGATES_2018 = Dataset(
@@ -184,6 +206,10 @@ AGGREGATES_2018 = Dataset(
               "P18_ACT1564", "P18_LOG", "P18_LOGVAC", "P18_RP", "P18_RP_PROP", "P18_EMPLT", "ETTOT18"),
     positive=("P18_POP", "n_communes"),
     min_rows=5,
+    numbers=("DECE1318", "ETTOT18", "NAIS1318", "P13_EMPLT", "P13_POP", "P18_ACT1564", "P18_CHOM1564", "P18_EMPLT",
+             "P18_LOG", "P18_LOGVAC", "P18_POP1564", "P18_RP", "P18_RP_PROP"),
+    codes=(("code", "level"),),
+    deps=("geo_appartenance_2022",),
 )
 
 HMD_MX = Dataset(
@@ -208,6 +234,7 @@ POP_AGE_FRANCE = Dataset(
     required=("year", "geo_code", "sex", "pop_0_4", "pop_90_94", "pop_95P", "pop_total"),
     positive=("pop_total", "pop_0_4", "pop_95P"),
     min_rows=24,
+    numbers=("year", *(f"pop_{a}_{a + 4}" for a in range(5, 95, 5))),
 )
 
 PCAET_PUBLISHED = Dataset(
@@ -218,6 +245,12 @@ PCAET_PUBLISHED = Dataset(
     title="Climate plan (PCAET) figures of the CAPH quoted by public documents, with source URLs",
     key=("indicator", "year_or_date", "source_url"),
     required=("indicator", "territory", "siren", "year_or_date", "value", "unit", "source_publisher", "source_url"),
+    numbers=("value",),
+    quoted=("pcaet_adoption_date", "part_industrie_consommation_energie", "part_transport_routier_consommation_energie",
+            "label_TEPCV"),
+    periods=("year_or_date",),
+    codes=(("siren", "EPCI"),),
+    deps=("geo_appartenance_2022",),
 )
 
 PCAET_MORE = Dataset(
@@ -228,6 +261,11 @@ PCAET_MORE = Dataset(
     title="Further CAPH energy and climate facts from press and operators (plants, heat networks, GHG split)",
     key=("indicator", "territory_code", "year", "sector", "source_url"),
     required=("indicator", "territory_level", "territory_code", "year", "sector", "value", "unit", "source_url"),
+    numbers=("value",),
+    quoted=("ghg_emissions_share_by_sector",),
+    periods=("year",),
+    codes=(("territory_code", "territory_level"),),
+    deps=("geo_appartenance_2022",),
 )
 
 DIPLOMAS = Dataset(
@@ -243,6 +281,8 @@ DIPLOMAS = Dataset(
     non_negative=("OBS_VALUE",),
     min_rows=10_000,
     deps=("geo_appartenance_2022",),
+    numbers=("TIME_PERIOD",),
+    codes=(("GEO", "GEO_OBJECT"),),
 )
 
 DIPLOMAS_TOTALS = Dataset(
@@ -255,7 +295,26 @@ DIPLOMAS_TOTALS = Dataset(
     required=("GEO", "GEO_OBJECT", "EDUC", "SEX", "AGE", "TIME_PERIOD", "OBS_VALUE"),
     positive=("OBS_VALUE",),
     min_rows=84,
+    numbers=("TIME_PERIOD",),
+    codes=(("GEO", "GEO_OBJECT"),),
+    deps=("geo_appartenance_2022",),
 )
+
+
+def territory_codes(dataset: Dataset) -> tuple[tuple[str, str], ...]:
+    """The (code column, level) pairs whose codes must exist in the geography reference."""
+    if dataset.codes is not None:
+        return dataset.codes
+    if dataset.rules:
+        return (("geo_code", "geo_level"),)
+    return ((dataset.commune_key, "COM"),) if dataset.commune_key and dataset.family != "geography" else ()
+
+
+# Codes that the COG 2022 geography does not hold but a delivery of another vintage rightly does.
+GEO_VARIANTS = {
+    "60694": "Les Hauts-Talican, commune created after COG 2022: in the 2025 INSEE files (PROVENANCE §6, §23)",
+    "02695": "commune merged before COG 2022, still a row of the January-2022 comparateur (PROVENANCE §6, §7)",
+}
 
 
 def tidy(name: str, family: str, file: str, vintage: str, title: str, rules: tuple[Rule, ...],
@@ -263,6 +322,7 @@ def tidy(name: str, family: str, file: str, vintage: str, title: str, rules: tup
     """A file of the tidy layout (PROVENANCE §24-§35), Nord communes unless `scope` says otherwise."""
     kw.setdefault("scope", "59")
     kw.setdefault("deps", ("geo_appartenance_2022",))
+    kw.setdefault("numbers", ("year",))
     return Dataset(name=name, family=family, file=file, vintage=vintage, title=title,
                    key=("geo_level", "geo_code", "variable", "year"), required=TIDY_COLUMNS,
                    commune_key="geo_code", rules=rules, required_variables=required_variables,

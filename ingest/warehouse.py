@@ -46,3 +46,20 @@ def connect(read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
         yield con
     finally:
         con.close()
+
+
+CANDIDATE = "marts_candidate"  # where dbt writes and tests the marts (dbt_project/macros/generate_schema_name.sql)
+
+
+def promote_marts(con: duckdb.DuckDBPyConnection, marts: list[str]) -> None:
+    """Copy the tested candidate marts to `marts`, the schema readers see, in one transaction:
+    a reader sees either the previous accepted set or the new one, never a mix."""
+    con.execute("CREATE SCHEMA IF NOT EXISTS marts")
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for mart in marts:
+            con.execute(f"CREATE OR REPLACE TABLE marts.{mart} AS SELECT * FROM {CANDIDATE}.{mart}")
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise

@@ -31,17 +31,27 @@ def barometre_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource)
     """`dbt build`: seeds, models and their tests (error severity, so a failing test stops the run).
 
     Every test result is also appended to audit.check_results, then a failure stops the run with
-    the failing tests named.
+    the failing tests named. Marts are built and tested in `marts_candidate`; only a build whose
+    every test passed is copied to `marts` (write-audit-publish), so readers never see refused numbers.
     """
     settings.export_env()
     invocation = dbt.cli(["build"], context=context, raise_on_error=False)
     yield from invocation.stream()
-    failed = record_test_results(context.run_id, invocation.get_artifact("run_results.json"))
-    if not invocation.is_successful():
+    results = invocation.get_artifact("run_results.json")
+    failed = record_test_results(context.run_id, results)
+    if invocation.is_successful():
+        built = [r["unique_id"].split(".")[-1] for r in results.get("results", [])
+                 if r["unique_id"].startswith("model.") and r["status"] == "success"
+                 and (r.get("relation_name") or "").split(".")[-2:-1] == [f'"{warehouse.CANDIDATE}"']]
+        with warehouse.connect() as con:
+            warehouse.promote_marts(con, built)
+        context.log.info(f"promoted {len(built)} tested marts to schema marts: {', '.join(built)}")
+    else:
         raise dg.Failure(
             description="dbt build failed: " + ("; ".join(failed[:10]) or str(invocation.get_error() or "see the dbt logs"))
             + ". What to do: inspect the failing rows with `dbt test --select <test> --store-failures`, fix the model "
-              "or the delivery; marts keep their last good state for models that did not build.",
+              "or the delivery. The refused build stays in schema marts_candidate for inspection; the marts readers "
+              "see (schema marts), the exports and the publications keep their last good state.",
         )
 
 

@@ -18,9 +18,9 @@ import duckdb
 import pandas as pd
 
 from ingest import settings
-from ingest.catalog import Dataset
+from ingest.catalog import GEO_VARIANTS, Dataset, territory_codes
 from ingest.landing import set_status
-from quality import suites
+from quality import plausibility, suites
 
 MAX_SAMPLE = 5
 
@@ -80,17 +80,51 @@ def territory_members(con: duckdb.DuckDBPyConnection, schema: str = "raw") -> li
     return [r[0] for r in rows]
 
 
-def validation_frame(df: pd.DataFrame, dataset: Dataset) -> pd.DataFrame:
-    """Raw text columns plus numeric shadows where secret markers and blanks are missing, not 0."""
+LEVELS = {"COM": "COM", "COMMUNE": "COM", "DEP": "DEP", "EPCI": "EPCI", "REG": "REG", "FRANCE": "FRANCE"}
+
+
+def known_codes(con: duckdb.DuckDBPyConnection) -> dict[str, set[str]]:
+    """Territory codes by level, from the accepted geography (COG 2022) and its documented variants."""
+    geo = con.execute("SELECT CODGEO, DEP, REG, EPCI FROM raw.geo_appartenance_2022").df()
+    return {"COM": set(geo["CODGEO"]) | set(GEO_VARIANTS), "DEP": set(geo["DEP"]), "REG": set(geo["REG"]),
+            "EPCI": set(geo["EPCI"]) - {"ZZZZZZZZZ"}, "FRANCE": {"FR"}}
+
+
+def validation_frame(df: pd.DataFrame, dataset: Dataset, known: dict[str, set[str]] | None = None) -> pd.DataFrame:
+    """Raw text columns plus numeric shadows where secret markers and blanks are missing, not 0, and
+    per row: its line in the file (`_line`), its first cell that a model would cast to NULL although it
+    holds something (`_bad_cell`), and its territory code unknown to the geography (`_unknown_code`)."""
     out = df.copy()
-    for col in suites.numeric_columns(dataset):
-        if col in df.columns:
-            text = df[col].astype("string").str.strip()
-            text = text.mask(text.isin(suites.SECRET_MARKERS) | (text == ""))
-            out[f"num__{col}"] = pd.to_numeric(text, errors="coerce").astype("float64")
+    out["_line"] = range(2, len(df) + 2)  # the header is line 1
+    bad_cell = pd.Series(None, index=df.index, dtype="object")
+    for col in reversed([c for c in suites.numeric_columns(dataset) if c in df.columns]):  # the first bad cell wins
+        text = df[col].astype("string").str.strip()
+        secret_or_blank = text.isin(suites.SECRET_MARKERS) | (text == "") | text.isna()
+        bad = ~secret_or_blank & ~text.str.fullmatch(suites.NUMBER_OR_SECRET).fillna(False)
+        if col == "value" and dataset.quoted and "indicator" in df.columns:
+            bad &= ~df["indicator"].isin(dataset.quoted)
+        bad_cell = bad_cell.mask(bad, col + "=" + text.fillna("").map(repr))
+        out[f"num__{col}"] = pd.to_numeric(text.mask(secret_or_blank), errors="coerce").astype("float64")
+    out["_bad_cell"] = bad_cell
+    out["_unknown_code"] = unknown_codes(df, dataset, known) if known else None
     if dataset.rules:
         out["_rule"], out["_at_most"] = tidy_annotations(out, dataset)
     return out
+
+
+def unknown_codes(df: pd.DataFrame, dataset: Dataset, known: dict[str, set[str]]) -> pd.Series:
+    """'COM 59999' where a row's territory code is not in the geography of its level, else None."""
+    found = pd.Series(None, index=df.index, dtype="object")
+    for code_col, level in territory_codes(dataset):
+        if code_col not in df.columns:
+            continue
+        levels = (df[level].astype("string").str.upper().map(LEVELS) if level in df.columns
+                  else pd.Series(LEVELS.get(level), index=df.index, dtype="object"))
+        codes = df[code_col].astype("string").str.strip()
+        for name, valid in known.items():
+            unknown = (levels == name) & codes.notna() & (codes != "") & ~codes.isin(valid)
+            found = found.mask(unknown & found.isna(), name + " " + codes)
+    return found
 
 
 def tidy_annotations(frame: pd.DataFrame, dataset: Dataset) -> tuple[pd.Series, pd.Series]:
@@ -111,8 +145,9 @@ def tidy_annotations(frame: pd.DataFrame, dataset: Dataset) -> tuple[pd.Series, 
 
 
 def index_columns(dataset: Dataset) -> list[str]:
-    """Columns that locate a failing row in the message: the key (the first three parts of a long key)."""
-    return list(dataset.key[:3] or [dataset.commune_key or dataset.required[0]])
+    """Columns that locate a failing row in the message: the key (the first three parts of a long key)
+    and the row's line in the delivered file."""
+    return [*(dataset.key[:3] or [dataset.commune_key or dataset.required[0]]), "_line"]
 
 
 def _context():
@@ -138,6 +173,11 @@ def build_data_docs() -> None:
     """Render the static Data Docs of every stored result once (per gate it would cost ~0.5 s each):
     after a failed gate, and once per run when the exports are written."""
     _context().build_data_docs()
+
+
+def _plain(row: dict) -> dict:
+    """A failing row's index values as plain Python (numpy scalars print as np.int64(2))."""
+    return {k: v.item() if hasattr(v, "item") else v for k, v in row.items()}
 
 
 def _run_suite(frame: pd.DataFrame, dataset: Dataset, members: list[str]) -> tuple[int, list[Failure]]:
@@ -192,12 +232,21 @@ def _run_suite(frame: pd.DataFrame, dataset: Dataset, members: list[str]) -> tup
             failures.append(Failure("consistency rule a <= b broken", None, int(res.get("unexpected_count") or 0),
                                     (res.get("partial_unexpected_list") or [])[:MAX_SAMPLE]))
             continue
+        if col in ("_bad_cell", "_unknown_code"):
+            what = ("cell that is not a number, a secret marker (s, nd) or empty: a model would read it as NULL"
+                    if col == "_bad_cell" else
+                    "territory code unknown to the geography (COG 2022 of the region, or a documented variant "
+                    "in ingest/catalog.py GEO_VARIANTS)")
+            failures.append(Failure(what, None, int(res.get("unexpected_count") or 0),
+                                    [_plain(i) for i in index[:MAX_SAMPLE]] if index and isinstance(index[0], dict) else
+                                    (res.get("partial_unexpected_list") or [])[:MAX_SAMPLE]))
+            continue
         if col == "_rule":
             failures.append(Failure("unknown variable (renamed, or not described in ingest/catalog.py)", "variable",
                                     int(res.get("unexpected_count") or 0),
                                     [i.get("variable") for i in index[:MAX_SAMPLE]] if index and isinstance(index[0], dict) else []))
             continue
-        sample = [{**i} for i in index[:MAX_SAMPLE]] if index and isinstance(index[0], dict) else \
+        sample = [_plain(i) for i in index[:MAX_SAMPLE]] if index and isinstance(index[0], dict) else \
             (res.get("partial_unexpected_list") or [])[:MAX_SAMPLE]
         failing = res.get("unexpected_count") or 0
         failures.append(Failure(label.replace("num__", ""), col.replace("num__", "") if col else None, int(failing), sample))
@@ -227,11 +276,18 @@ def run_gate(con: duckdb.DuckDBPyConnection, dataset: Dataset, run_id: str) -> G
         members = []  # a file of another territory's own (the CAPH reference): present, but says nothing here
     if dataset.scope != "region":  # a file of one département covers the territory's communes of that département
         members = [m for m in members if m.startswith(dataset.scope)]
-    evaluated, failures = _run_suite(validation_frame(df, dataset), dataset, members)
+    known = known_codes(con) if dataset.family != "geography" and territory_codes(dataset) else None
+    evaluated, failures = _run_suite(validation_frame(df, dataset, known), dataset, members)
     if dataset.family == "geography" and not members:
         failures.append(Failure(f"territory {settings.territory()} has no member commune in column EPCI", "EPCI", 0, []))
     if dataset.family == "geography" and members:
         failures += membership_change(members, territory_members(con, "raw"))
+    jumps = plausibility.implausible(con, dataset)
+    if jumps:
+        failures.append(Failure(
+            f"implausible change from the previous accepted batch (a count x{plausibility.JUMP:g} or more, or a file "
+            f"total beyond {plausibility.REGIONAL_SHIFT:.0%}); if the producer really revised it, confirm with "
+            f"{plausibility.OVERRIDE}=1 for one run", None, len(jumps), jumps))
     result = GateResult(dataset.name, origin, sha, len(df), evaluated + 1, failures)
     record(con, run_id, dataset.name, "gx_gate", "ERROR", result.passed,
            sum(f.failing for f in failures), [f.describe() for f in failures])

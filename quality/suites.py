@@ -19,8 +19,16 @@ TERRITORY_CODE = r"^(?:[0-9][0-9AB][0-9]{3}|[0-9]{2,3}|[0-9]{9}|FR)$"  # commune
 
 
 def numeric_columns(dataset: Dataset) -> tuple[str, ...]:
+    """Every column a staging model reads as a number (the range lists and `numbers` of the catalogue)."""
     tidy_value = ("value",) if dataset.rules else ()
-    return tuple(dict.fromkeys(dataset.rates + dataset.positive + dataset.non_negative + dataset.medians + tidy_value))
+    return tuple(dict.fromkeys(dataset.rates + dataset.positive + dataset.non_negative + dataset.medians + tidy_value
+                               + dataset.numbers))
+
+
+def checked_numbers(dataset: Dataset) -> tuple[str, ...]:
+    """The numeric columns the catalogue gives a range or completeness rule (others are only parsed)."""
+    return tuple(dict.fromkeys(dataset.rates + dataset.positive + dataset.non_negative + dataset.medians
+                               + (("value",) if dataset.rules else ())))
 
 
 def tidy_expectations(dataset: Dataset) -> list:
@@ -70,8 +78,9 @@ def expectations(dataset: Dataset, members: list[str] | None) -> list:
     if dataset.commune_key:
         if members:
             out.append(E.ExpectColumnDistinctValuesToContainSet(column=dataset.commune_key, value_set=members))
-    for col in numeric_columns(dataset):
-        out.append(E.ExpectColumnValuesToMatchRegex(column=col, regex=NUMBER_OR_SECRET))
+    # every cell a model casts, in any column: a number, a secret marker or empty (see gate.validation_frame)
+    out.append(E.ExpectColumnValuesToBeNull(column="_bad_cell"))
+    out.append(E.ExpectColumnValuesToBeNull(column="_unknown_code"))
     for col in dataset.rates:
         out.append(E.ExpectColumnValuesToBeBetween(column=f"num__{col}", min_value=0, max_value=100))
     for col in dataset.positive:
@@ -83,7 +92,7 @@ def expectations(dataset: Dataset, members: list[str] | None) -> list:
                                                    max_value=MEDIAN_BOUNDS[1]))
     for col in dataset.complete:
         out.append(E.ExpectColumnValuesToNotBeNull(column=f"num__{col}"))
-    for col in numeric_columns(dataset):
+    for col in checked_numbers(dataset):
         # A column of nothing but secrets carries no information: refuse it rather than publish blanks.
         out.append(E.ExpectColumnValuesToNotBeNull(column=f"num__{col}", mostly=0.01))
     return out

@@ -5,49 +5,13 @@ home of the successful session run, and checks the message, that no mart was mat
 that the analysts' exports are byte-for-byte what they were.
 """
 
-import hashlib
 import os
 
 import pytest
 
 from ingest.catalog import CAF_BENEFICIARIES, COMMUNES, COMPARATEUR_2025, FILOSOFI_2021, ORE_CONSO
-
-
-def _fingerprint(folder):
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
-
-
-def _run_with(snapshot, pipeline_home, untouched=("staging", "intermediate", "marts", "exports"), dataset=None):
-    """Run the refresh job on the delivery: for one corrupted dataset, that dataset and everything
-    downstream of it (the others are already landed and promoted by the session's run)."""
-    from orchestration.cli import execute_job, summarise
-
-    selection = None
-    if dataset is not None:
-        import dagster as dg
-
-        from orchestration.definitions import defs
-
-        graph = defs.resolve_asset_graph()
-        selection = list(dg.AssetSelection.assets(dg.AssetKey(["raw", dataset.name])).downstream()
-                         .resolve(graph))
-    os.environ["BAROMETRE_SNAPSHOT_DIR"] = str(snapshot)
-    try:
-        before = _fingerprint(pipeline_home / "exports")
-        result = execute_job("refresh", selection=selection)
-        ok, lines = summarise(result)
-    finally:
-        os.environ.pop("BAROMETRE_SNAPSHOT_DIR")
-    built = {p for e in result.all_events if e.event_type_value == "ASSET_MATERIALIZATION" for p in e.asset_key.path}
-    assert not ok
-    assert not built & set(untouched), built
-    assert _fingerprint(pipeline_home / "exports") == before
-    return "\n".join(lines)
-
-
-def _edit(path, fn):
-    text = path.read_text(encoding="utf-8")
-    path.write_text(fn(text), encoding="utf-8")
+from tests.helpers import edit as _edit
+from tests.helpers import run_with as _run_with
 
 
 def test_renamed_column(pipeline_home, snapshot_copy):

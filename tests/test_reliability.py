@@ -1,0 +1,120 @@
+"""Reliability: no silent change to a published number, and every fault survived (README, "Reliability").
+
+Each case feeds one fault to the real pipeline (real DuckDB file, dbt, GX) and checks what a reader
+can see afterwards: the message, and that the marts, the exports and the publications are unchanged.
+"""
+
+import hashlib
+import re
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from ingest.catalog import COMPARATEUR_2025, DATASETS, SSMSI_OFFENCES
+from quality.suites import numeric_columns
+from tests.helpers import edit, run_with
+
+
+def marts_checksum(home: Path) -> dict[str, str]:
+    """A checksum of every table a reader sees in schema marts."""
+    with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
+        tables = [t for (t,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'marts' ORDER BY 1").fetchall()]
+        return {t: hashlib.sha256(con.execute(f"SELECT * FROM marts.{t} ORDER BY ALL").df().to_csv().encode()).hexdigest()
+                for t in tables}
+
+
+def _replace_cell(text: str, commune: str, column: str, value: str) -> str:
+    lines = text.splitlines(True)
+    col = lines[0].rstrip("\r\n").split(",").index(column)
+    out = [lines[0]]
+    for line in lines[1:]:
+        cells = line.rstrip("\r\n").split(",")
+        if cells[0] == commune:
+            cells[col] = value
+        out.append(",".join(cells) + "\n")
+    return "".join(out)
+
+
+def test_the_gate_parses_every_column_a_staging_model_casts(pipeline_home, tmp_path):
+    """The catalogue's numeric columns are what the compiled staging models cast: a column a model reads
+    as a number but the gate does not parse would turn a stray '1 234' into NULL unnoticed."""
+    from dbt.cli.main import dbtRunner
+
+    from orchestration.dbt_project import DBT_PROJECT_DIR
+
+    res = dbtRunner().invoke(["compile", "--select", "staging", "--quiet", "--project-dir", str(DBT_PROJECT_DIR),
+                              "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(tmp_path / "target")])
+    assert res.success, res.exception
+    by_name = {d.name: d for d in DATASETS}
+    # insee_number(col), tidy years, and plain casts; left(col, 4) reads a period's year (dataset.periods)
+    cast = re.compile(r"try_cast\(nullif\((?:nullif\(nullif\()?trim\((\w+)\)|(?:try_)?cast\(\s*\"?(\w+)\"?\s+as\s", re.I)
+    checked = 0
+    for r in res.result.results:
+        code = r.node.compiled_code or ""
+        for source in set(re.findall(r'"raw"\."(\w+)"', code)):
+            if source not in by_name:
+                continue  # the services' deliveries: typed and checked by quality/roadmap_gate.py
+            dataset = by_name[source]
+            casts = {a or b for a, b in cast.findall(code)} - set(dataset.periods)
+            assert casts <= set(numeric_columns(dataset)), (source, sorted(casts - set(numeric_columns(dataset))))
+            checked += len(casts)
+    assert checked > 150
+
+
+def test_a_cell_a_model_would_read_as_null_is_refused(pipeline_home, snapshot_copy):
+    """'1 234' births in a column no range rule names (NAIS1621): refused with the commune and line."""
+    edit(snapshot_copy / COMPARATEUR_2025.file, lambda t: _replace_cell(t, "59172", "NAIS1621", "1 234"))
+    msg = run_with(snapshot_copy, pipeline_home, dataset=COMPARATEUR_2025)
+    assert "not a number, a secret marker (s, nd) or empty" in msg
+    assert "NAIS1621='1 234'" in msg and "'CODGEO': '59172'" in msg and "'_line':" in msg
+
+
+def test_an_unknown_commune_code_is_refused_even_far_from_the_territory(pipeline_home, snapshot_copy):
+    """A region-wide file where an Aisne commune's code became 02999: no coverage rule would notice."""
+    edit(snapshot_copy / COMPARATEUR_2025.file, lambda t: t.replace("\n02001,", "\n02999,", 1))
+    msg = run_with(snapshot_copy, pipeline_home, dataset=COMPARATEUR_2025)
+    assert "territory code unknown to the geography" in msg and "COM 02999" in msg and "'_line': 2" in msg
+
+
+def test_a_count_ten_times_larger_than_the_accepted_one_is_refused(pipeline_home, snapshot_copy):
+    edit(snapshot_copy / COMPARATEUR_2025.file, lambda t: _replace_cell(t, "59172", "P22_LOG", "98760"))
+    msg = run_with(snapshot_copy, pipeline_home, dataset=COMPARATEUR_2025)
+    assert "implausible change from the previous accepted batch" in msg
+    assert re.search(r"59172 P22_LOG: 9087\.\d+ -> 98760 \(x10\.9\)", msg), msg
+
+
+def test_a_regional_total_that_moves_is_refused(pipeline_home, snapshot_copy):
+    """A Nord file that lost a quarter of its communes' rows (the territory's are all there)."""
+    from ingest.catalog import COMMUNES
+
+    ours = set(pd_codes(COMMUNES))
+    edit(snapshot_copy / SSMSI_OFFENCES.file,
+         lambda t: "".join(line for line in t.splitlines(True)
+                           if not (line.startswith("COM,595") and line.split(",")[1] not in ours)))
+    msg = run_with(snapshot_copy, pipeline_home, dataset=SSMSI_OFFENCES)
+    assert "implausible change" in msg and "total of COM" in msg
+
+
+def pd_codes(dataset) -> list[str]:
+    import pandas as pd
+
+    from ingest import settings
+
+    return pd.read_csv(settings.EMBEDDED_DIR / dataset.file, dtype=str)[dataset.commune_key].tolist()
+
+
+@pytest.mark.slow  # end to end: CI runs it
+def test_a_failed_dbt_test_leaves_the_marts_readers_see(pipeline_home, snapshot_copy):
+    """Write-audit-publish on the warehouse: a delivery that passes every gate but breaks a test of
+    fct_indicator_value (a year 2031) is built in marts_candidate, refused, and never reaches marts."""
+    before = marts_checksum(pipeline_home)
+    edit(snapshot_copy / SSMSI_OFFENCES.file,
+         lambda t: re.sub(r"^(COM,59172,violences_physiques_intrafamiliales_\w+),2025,", r"\1,2031,", t, flags=re.M))
+    msg = run_with(snapshot_copy, pipeline_home, dataset=SSMSI_OFFENCES, untouched=("exports",))
+    assert "accepted_range_fct_indicator_value_year" in msg and "marts_candidate" in msg
+    assert marts_checksum(pipeline_home) == before
+    with duckdb.connect(str(pipeline_home / "warehouse.duckdb"), read_only=True) as con:
+        refused = con.execute("SELECT count(*) FROM marts_candidate.fct_indicator_value WHERE year = 2031").fetchone()[0]
+        seen = con.execute("SELECT count(*) FROM marts.fct_indicator_value WHERE year = 2031").fetchone()[0]
+    assert refused > 0 and seen == 0
