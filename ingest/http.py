@@ -9,12 +9,21 @@ Every live client goes through `get_bytes()`, so every payload gets the same tre
 - an HTML page served with status 200 (a portal, maintenance or login page) is an error and is
   never cached; a streamed body, or a zip member once inflated, larger than BAROMETRE_HTTP_MAX_BYTES
   (8 GiB) is refused while it streams; every URL a failed dataset fetched leaves the cache
-  (`forget_fetched`), so that the cache keeps only answers that parsed.
+  (`forget_fetched`), so that the cache keeps only answers that parsed;
+- each source has a deadline (BAROMETRE_HTTP_DEADLINE, 900 s) that bounds everything it does:
+  retries and Retry-After waits are cut to it, and a body still arriving when it passes (a slow
+  drip, which no read timeout ends) has its socket shut; a redirect loop stops after 10 hops;
+- a URL that failed is not asked again in the same process (one run): the next dataset that
+  needs it fails at once with the first error.
 """
 
 from __future__ import annotations
 
+import math
 import os
+import socket
+import threading
+import time
 import zipfile
 from functools import lru_cache
 from pathlib import Path
@@ -30,6 +39,78 @@ from ingest.errors import SourceError
 
 USER_AGENT = "barometre-porte-du-hainaut/0.1 (+open-source territorial barometer)"
 fetched: list[str] = []  # URLs answered since the current dataset's fetch began (see ingest.sources)
+failed: dict[str, SourceError] = {}  # URL -> its error, for this process (a run): never asked twice
+_deadline = math.inf  # time.monotonic() by which the current source must be fetched
+
+
+def deadline_seconds() -> float:
+    return _float_env("BAROMETRE_HTTP_DEADLINE", 900)
+
+
+def start_deadline() -> None:
+    """Start the clock of one source (ingest.sources.fetch); `end_deadline` stops it."""
+    global _deadline
+    _deadline = time.monotonic() + deadline_seconds()
+
+
+def end_deadline() -> None:
+    global _deadline
+    _deadline = math.inf
+
+
+def remaining() -> float:
+    return _deadline - time.monotonic()
+
+
+class DeadlineRetry(Retry):
+    """urllib3 Retry whose waits (back-off, Retry-After) never outlast the source's deadline."""
+
+    def get_backoff_time(self) -> float:
+        return min(super().get_backoff_time(), max(remaining(), 0))
+
+    def get_retry_after(self, response) -> float | None:
+        after = super().get_retry_after(response)
+        return None if after is None else min(after, max(remaining(), 0))
+
+    def increment(self, *args, **kwargs):
+        if remaining() <= 0:  # no new attempt once the deadline has passed
+            from urllib3.exceptions import MaxRetryError
+            raise MaxRetryError(kwargs.get("_pool"), kwargs.get("url") or "", "the source's deadline passed")
+        return super().increment(*args, **kwargs)
+
+
+def _watchdog(response: requests.Response, *args, **kwargs) -> None:
+    """Response hook: shut the socket when the deadline passes while the body is still arriving."""
+    sock = _socket(response.raw)
+    if sock is None or math.isinf(remaining()):
+        return
+    timer = threading.Timer(max(remaining(), 0), _shut, args=(sock,))
+    timer.daemon = True
+    timer.start()
+    response.deadline_timer = timer
+
+
+def _socket(raw) -> socket.socket | None:
+    """The socket a urllib3 response reads from: its connection's, or, once http.client has handed
+    it to the response (a closing connection), the one under the response's file."""
+    sock = getattr(getattr(raw, "_connection", None), "sock", None)
+    if sock is None:
+        fp = getattr(getattr(raw, "_fp", None), "fp", None)
+        sock = getattr(getattr(fp, "raw", None), "_sock", None)
+    return sock
+
+
+def _shut(sock: socket.socket) -> None:
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass  # already closed: the body was complete
+
+
+def _done(response: requests.Response) -> None:
+    timer = getattr(response, "deadline_timer", None)
+    if timer is not None:
+        timer.cancel()
 
 
 def max_bytes() -> int:
@@ -62,7 +143,7 @@ def _float_env(name: str, default: float) -> float:
 
 
 def _retry(retries: int, backoff: float, statuses: tuple[int, ...]) -> Retry:
-    return Retry(
+    return DeadlineRetry(
         total=retries, connect=retries, read=retries, status=retries,
         backoff_factor=backoff, backoff_max=120,
         status_forcelist=statuses,
@@ -87,6 +168,7 @@ def _session(cache_dir: str, per_minute: float, backoff: float, retries: int, me
     for route in ("/data/", "/catalog/"):
         session.mount(melodi + route, no_500)
     session.headers["User-Agent"] = USER_AGENT
+    session.max_redirects = 10
     return session
 
 
@@ -107,17 +189,42 @@ def melodi_base_url() -> str:
 
 def _get(url: str, params: dict | None = None, stream: bool = False) -> requests.Response:
     """GET with the shared session; any answer but 200 is a SourceError that says what to do."""
+    key = requests.Request("GET", url, params=params).prepare().url
+    if key in failed:
+        first = failed[key]
+        raise SourceError(first.source, f"already failed in this run: {first.problem}", first.todo)
     try:
-        response = session().get(url, params=params, timeout=timeout(), stream=stream)
-    except requests.exceptions.ChunkedEncodingError as exc:
-        raise SourceError(url, f"the response was cut short ({exc.__class__.__name__}): truncated body.",
-                          "Retry later; if it persists, download the file by hand and use --snapshot-dir.") from None
-    except requests.exceptions.RetryError as exc:
-        raise SourceError(url, f"still failing after retries: {exc}", "The service is down or rate-limiting us: "
-                          "retry later, or run on the embedded snapshot.") from None
+        response = _send(url, params, stream)
+    except SourceError as exc:
+        failed[key] = exc
+        raise
+    fetched.append(response.url)
+    return response
+
+
+def _send(url: str, params: dict | None, stream: bool) -> requests.Response:
+    if remaining() <= 0:
+        raise _late(url)
+    connect, read = timeout()
+    try:
+        response = session().get(url, params=params, stream=stream, hooks={"response": _watchdog},
+                                 timeout=(min(connect, remaining()), min(read, remaining())))
+    except requests.exceptions.TooManyRedirects:
+        raise SourceError(url, f"a redirect loop (more than {session().max_redirects} redirects).",
+                          "The endpoint moved or is misconfigured: check the URL in ingest/live.py.") from None
     except requests.exceptions.RequestException as exc:
+        if remaining() <= 0:
+            raise _late(url) from None
+        if isinstance(exc, requests.exceptions.ChunkedEncodingError):
+            raise SourceError(url, f"the response was cut short ({exc.__class__.__name__}): truncated body.",
+                              "Retry later; if it persists, download the file by hand and use --snapshot-dir.") from None
+        if isinstance(exc, requests.exceptions.RetryError):
+            raise SourceError(url, f"still failing after retries: {exc}", "The service is down or rate-limiting us: "
+                              "retry later, or run on the embedded snapshot.") from None
         raise SourceError(url, f"request failed: {exc.__class__.__name__}: {exc}",
                           "Check the network and the URL, or run on the embedded snapshot (the default).") from None
+    if not stream:
+        _done(response)
     if response.status_code == 500 and response.url.startswith((melodi_base_url() + "/data/", melodi_base_url() + "/catalog/")):
         raise SourceError(response.url, "HTTP 500 from Melodi: it answers so for an unknown dataset id or filter.",
                           "Check the dataset id and filters on https://catalogue-donnees.insee.fr (retrying will not help).")
@@ -128,8 +235,13 @@ def _get(url: str, params: dict | None = None, stream: bool = False) -> requests
         response.close()
         raise SourceError(response.url, "the service answered an HTML page with status 200 (a portal, maintenance or "
                           "login page), not data.", "Retry later; nothing was landed and the page was not cached.")
-    fetched.append(response.url)
     return response
+
+
+def _late(url: str) -> SourceError:
+    return SourceError(url, f"the source's deadline of {deadline_seconds():.0f} s passed (a slow or endless answer, or "
+                       "retries that did not end).", "Retry later, or raise BAROMETRE_HTTP_DEADLINE for a very large "
+                       "file on a slow line. Nothing was landed.")
 
 
 def _check_length(response: requests.Response, received: int) -> None:
@@ -166,9 +278,13 @@ def download(url: str, target: Path) -> Path:
             target.unlink(missing_ok=True)
             raise
         except requests.exceptions.RequestException as exc:
+            target.unlink(missing_ok=True)
+            if remaining() <= 0:
+                raise _late(url) from None
             raise SourceError(url, f"the download broke off after {received} bytes ({exc.__class__.__name__}).",
                               "Retry; nothing was landed.") from None
         finally:
+            _done(response)
             response.close()
     _check_length(response, received)
     return target

@@ -28,11 +28,14 @@ def fetch(dataset: Dataset) -> tuple[bytes, str, str]:
         from ingest import http, live
 
         http.fetched.clear()
+        http.start_deadline()
         try:
             payload, origin = live.fetch(dataset)
         except Exception:
             http.forget_fetched()  # an answer that did not parse must not make every later run fail
             raise
+        finally:
+            http.end_deadline()
         http.fetched.clear()
         return payload, origin, "live" if dataset.name in live.LIVE else "embedded"
     path = settings.snapshot_dir() / dataset.file

@@ -72,17 +72,22 @@ def execute_job(name: str, tags: dict | None = None, selection=None, log_to: Pat
     from orchestration.dbt_project import prepare
 
     prepare()
+    from orchestration import recovery
     from orchestration.definitions import defs
 
     job = defs.resolve_job_def(name)
     with contextlib.ExitStack() as stack:
+        stack.enter_context(recovery.run_lock(name))
+        instance = stack.enter_context(dg.DagsterInstance.get())
+        for line in recovery.recover(instance):
+            print(f"recovered: {line}", file=sys.stderr)
+        check_warehouse_free()  # under the lock: a reader (analyst, UI) holds it, not another run
         if log_to is not None:
             log_to.parent.mkdir(parents=True, exist_ok=True)
             stack.enter_context(contextlib.redirect_stdout(stack.enter_context(open(log_to, "w", encoding="utf-8"))))
-        instance = stack.enter_context(dg.DagsterInstance.get())
         result = job.execute_in_process(
-            instance=instance, raise_on_error=False, tags=tags or {}, asset_selection=selection,
-            run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+            instance=instance, raise_on_error=False, tags={**(tags or {}), recovery.CLI_TAG: str(os.getpid())},
+            asset_selection=selection, run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
         )
     return result
 
@@ -167,7 +172,6 @@ def skipped(last: dict) -> str:
 
 def cmd_run(args: argparse.Namespace) -> int:
     _configure(args)
-    check_warehouse_free()
     started = time.monotonic()
     from orchestration import up_to_date
 
@@ -178,6 +182,7 @@ def cmd_run(args: argparse.Namespace) -> int:
               f"  exports:   {settings.exports_dir()}\n  wall time: {time.monotonic() - started:.1f} s")
         return 0
     log = run_log(args)
+    up_to_date.forget()  # a run killed from here on must not count as up to date
     result = execute_job("refresh", log_to=log)
     ok, lines = summarise(result)
     remember(up_to_date, current, result, ok)
@@ -208,7 +213,6 @@ def cmd_publish(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         print(f"  nothing was refreshed ({time.monotonic() - started:.1f} s)", file=sys.stderr)
         return 1
-    check_warehouse_free()
     tags = {"barometre/cycle": str(settings.cycle())}
     if args.new_revision:
         tags["barometre/new_revision"] = "1"
@@ -221,6 +225,8 @@ def cmd_publish(args: argparse.Namespace) -> int:
     import dagster as dg
 
     selection = [dg.AssetKey(["publication", "barometer"])] if last else None
+    if not last:
+        up_to_date.forget()  # a run killed from here on must not count as up to date
     result = execute_job("publish", tags, selection=selection, log_to=log)
     ok, lines = summarise(result)
     if last:
@@ -240,19 +246,21 @@ def cmd_roadmaps_add(args: argparse.Namespace) -> int:
     """Gate a service's workbook (or CSV folder) and accept it as a new version; the next run builds the marts."""
     from ingest import deliveries, warehouse
     from ingest.errors import SourceError
+    from orchestration.recovery import run_lock
 
-    check_warehouse_free()
     status = 0
-    with warehouse.connect() as con:
-        for file in args.files:
-            try:
-                got = deliveries.accept(con, Path(file))
-            except SourceError as exc:
-                print(f"error: {exc}", file=sys.stderr)
-                status = 1
-                continue
-            print(f"{got.file}: {'accepted as' if got.new else 'already accepted (same bytes) as'} version "
-                  f"{got.version} of {got.service} ({got.kind}, {got.rows} rows, sha256 {got.sha256[:16]})")
+    with run_lock("roadmaps add"):
+        check_warehouse_free()
+        with warehouse.connect() as con:
+            for file in args.files:
+                try:
+                    got = deliveries.accept(con, Path(file))
+                except SourceError as exc:
+                    print(f"error: {exc}", file=sys.stderr)
+                    status = 1
+                    continue
+                print(f"{got.file}: {'accepted as' if got.new else 'already accepted (same bytes) as'} version "
+                      f"{got.version} of {got.service} ({got.kind}, {got.rows} rows, sha256 {got.sha256[:16]})")
     if status == 0:
         print("  run `barometre run` to rebuild the marts and the exports with it")
     return status

@@ -294,6 +294,9 @@ def run_gate(con: duckdb.DuckDBPyConnection, dataset: Dataset, run_id: str) -> G
     if result.passed:
         con.execute(f"CREATE OR REPLACE TABLE raw.{dataset.name} AS SELECT * FROM landing.{dataset.name}")
         set_status(con, dataset.name, sha, "promoted")
+        stale = settings.raw_dir() / dataset.name / f"{sha[:16]}.rejected.json"
+        if stale.exists():  # refused once (say, before its geography), accepted now: the marker must not mislead
+            stale.rename(stale.with_name(f"{sha[:16]}.rejected-superseded-by-run-{run_id[:8]}.json"))
     else:
         set_status(con, dataset.name, sha, "rejected")
         marker = settings.raw_dir() / dataset.name / f"{sha[:16]}.rejected.json"

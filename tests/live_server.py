@@ -9,7 +9,8 @@ those shapes. Datasets a client must no longer use answer as the service does to
 (DS_POPULATIONS_REFERENCE holds the latest year only; an unknown Melodi dataset is HTTP 500; the
 old Opendatasoft ORE dataset is gone: 404).
 
-`faults` makes a path misbehave: "429-once", "500", "html200", "truncated", "rename:<a>:<b>", "hang:<seconds>".
+`faults` makes a path misbehave: "429-once", "500", "html200", "truncated", "rename:<a>:<b>", "hang:<seconds>",
+"429-hour", "redirect-loop" (302 to itself), "drip" (a byte every 0.2 s, for a minute).
 """
 
 from __future__ import annotations
@@ -216,8 +217,14 @@ class Replay:
             time.sleep(float(fault.split(":")[1]))
         if fault == "500":
             return 500, {}, b"Internal Server Error"
+        if fault == "redirect-loop":
+            return 302, {"Location": path}, b""
+        if fault == "drip":  # each byte comes before any read timeout, the body never completes
+            return 200, {"Content-Type": "application/json", "X-Drip": "1", "Content-Length": "1000000"}, b"{"
         if fault == "html200":  # a portal's maintenance page, served with 200
             return 200, {"Content-Type": "text/html; charset=utf-8"}, b"<!DOCTYPE html><html><body>Maintenance</body></html>"
+        if fault == "429-hour":
+            return 429, {"Retry-After": "3600"}, b"Too Many Requests"
         if fault == "429-once" and self.hits[path] == 1:
             return 429, {"Retry-After": "1"}, b"Too Many Requests"
         if path.startswith("/melodi/file/DS_RP_DIPLOMES_PRINC/"):
@@ -256,6 +263,14 @@ def serve(replay: Replay):
                 self.send_header(k, v)
             self.end_headers()
             self.wfile.write(body)
+            if headers.get("X-Drip"):
+                try:
+                    for _ in range(300):
+                        time.sleep(0.2)
+                        self.wfile.write(b" ")
+                        self.wfile.flush()
+                except OSError:
+                    pass  # the client gave up
 
         def log_message(self, *args):
             pass

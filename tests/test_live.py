@@ -28,6 +28,7 @@ def replay(tmp_path, monkeypatch):
     monkeypatch.setenv("BAROMETRE_HTTP_PER_MINUTE", "6000")
     monkeypatch.setenv("BAROMETRE_HTTP_BACKOFF", "0.01")
     monkeypatch.setenv("BAROMETRE_HTTP_RETRIES", "2")
+    http.failed.clear()  # each test is a new run
     yield rp
     server.shutdown()
 
@@ -265,6 +266,7 @@ def test_an_html_page_served_with_200_is_refused_and_never_cached(replay):
         http.get_bytes(url)
     assert "HTML page with status 200" in str(err.value) and "/geo/regions/32/departements" in str(err.value)
     del replay.faults["/geo/regions/32/departements"]  # the service recovers: the next run gets the data
+    http.failed.clear()  # (a new run: a new process)
     assert b"Nord" in http.get_bytes(url) and replay.hits["/geo/regions/32/departements"] == 2
 
 
@@ -299,3 +301,56 @@ def test_an_answer_that_did_not_parse_leaves_the_cache(replay, monkeypatch):
     assert mode == "live" and b"59172" in payload and replay.hits[path] == 2
     sources.fetch(COMMUNES)  # an answer that parsed stays cached
     assert replay.hits[path] == 2
+
+
+def test_a_slow_drip_ends_at_the_source_deadline(replay, monkeypatch):
+    """A byte every 0.2 s: no read timeout ever fires; the source's deadline shuts the socket."""
+    import time
+
+    from ingest import sources
+
+    monkeypatch.setenv("BAROMETRE_SOURCE", "live")
+    monkeypatch.setenv("BAROMETRE_HTTP_DEADLINE", "2")
+    path = "/geo/epcis/200042190/communes"
+    replay.faults[path] = "drip"
+    started = time.monotonic()
+    with pytest.raises(SourceError) as err:
+        sources.fetch(COMMUNES)
+    assert time.monotonic() - started < 8
+    assert "deadline of 2 s passed" in str(err.value) and path in str(err.value)
+    assert not (settings.raw_dir() / COMMUNES.name).exists()
+
+
+def test_retry_after_never_outlasts_the_deadline(replay, monkeypatch):
+    """A 429 asking to come back in an hour: the wait is cut to the source's deadline."""
+    import time
+
+    from ingest import sources
+
+    monkeypatch.setenv("BAROMETRE_SOURCE", "live")
+    monkeypatch.setenv("BAROMETRE_HTTP_DEADLINE", "1.5")
+    path = "/geo/epcis/200042190/communes"
+    replay.faults[path] = "429-hour"
+    started = time.monotonic()
+    with pytest.raises(SourceError) as err:
+        sources.fetch(COMMUNES)
+    assert time.monotonic() - started < 6
+    assert path in str(err.value)
+
+
+def test_a_redirect_loop_is_named(replay):
+    path = "/geo/regions/32/departements"
+    replay.faults[path] = "redirect-loop"
+    with pytest.raises(SourceError) as err:
+        http.get_bytes(f"{replay.base}{path}")
+    assert "redirect loop (more than 10 redirects)" in str(err.value) and path in str(err.value)
+
+
+def test_a_url_that_failed_is_not_asked_again_in_the_same_run(replay):
+    path = "/geo/regions/32/departements"
+    replay.faults[path] = "500"
+    for _ in range(2):
+        with pytest.raises(SourceError) as err:
+            http.get_bytes(f"{replay.base}{path}")
+    assert "already failed in this run: HTTP 500" in str(err.value)
+    assert replay.hits[path] == 3  # first try + 2 retries, once

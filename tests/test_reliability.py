@@ -5,6 +5,7 @@ can see afterwards: the message, and that the marts, the exports and the publica
 """
 
 import hashlib
+import os
 import re
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import pytest
 
 from ingest.catalog import COMPARATEUR_2025, DATASETS, SSMSI_OFFENCES
 from quality.suites import numeric_columns
-from tests.helpers import edit, run_with
+from tests.helpers import edit, fingerprint, run_with
 
 
 def marts_checksum(home: Path) -> dict[str, str]:
@@ -36,13 +37,15 @@ def _replace_cell(text: str, commune: str, column: str, value: str) -> str:
     return "".join(out)
 
 
-def test_the_gate_parses_every_column_a_staging_model_casts(pipeline_home, tmp_path):
+def test_the_gate_parses_every_column_a_staging_model_casts(pipeline_home, tmp_path, monkeypatch):
     """The catalogue's numeric columns are what the compiled staging models cast: a column a model reads
     as a number but the gate does not parse would turn a stray '1 234' into NULL unnoticed."""
     from dbt.cli.main import dbtRunner
 
     from orchestration.dbt_project import DBT_PROJECT_DIR
 
+    # compiled against a scratch file: dbt keeps its connection open in this process
+    monkeypatch.setenv("BAROMETRE_DUCKDB_PATH", str(tmp_path / "compile.duckdb"))
     res = dbtRunner().invoke(["compile", "--select", "staging", "--quiet", "--project-dir", str(DBT_PROJECT_DIR),
                               "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(tmp_path / "target")])
     assert res.success, res.exception
@@ -118,3 +121,84 @@ def test_a_failed_dbt_test_leaves_the_marts_readers_see(pipeline_home, snapshot_
         refused = con.execute("SELECT count(*) FROM marts_candidate.fct_indicator_value WHERE year = 2031").fetchone()[0]
         seen = con.execute("SELECT count(*) FROM marts.fct_indicator_value WHERE year = 2031").fetchone()[0]
     assert refused > 0 and seen == 0
+
+
+SUBSET_RUN = """
+import sys
+import dagster as dg
+from orchestration.cli import execute_job, summarise
+from orchestration.definitions import defs
+from orchestration.instance import ensure_dagster_home
+ensure_dagster_home()
+selection = list(dg.AssetSelection.assets(dg.AssetKey(["raw", "ssmsi_offences"])).downstream()
+                 .resolve(defs.resolve_asset_graph()))
+ok, lines = summarise(execute_job("refresh", selection=selection))
+print("\\n".join(lines))
+sys.exit(0 if ok else 1)
+"""
+
+
+def _start_run(home: Path):
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in ("DAGSTER_HOME", "BAROMETRE_SNAPSHOT_DIR")}
+    env["BAROMETRE_HOME"] = str(home)
+    return subprocess.Popen([sys.executable, "-c", SUBSET_RUN], env=env, cwd=Path(__file__).parent.parent,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _kill_when(run, ready, timeout=180) -> None:
+    import signal
+    import time
+
+    started = time.monotonic()
+    while not ready():
+        assert run.poll() is None, f"the run ended before the kill point: {run.communicate()}"
+        assert time.monotonic() - started < timeout, "kill point never reached"
+        time.sleep(0.05)
+    run.send_signal(signal.SIGKILL)
+    run.wait()
+
+
+@pytest.mark.slow  # three killed runs and a recovering one: CI runs it
+def test_kill_9_at_several_points_then_the_next_run_recovers(pipeline_home, tmp_path, monkeypatch):
+    """kill -9 while the gates, dbt and the export swap run; after each: the warehouse opens, the marts
+    and exports are the last accepted ones; then a run completes (the dead runs' pool slots are freed)."""
+    import shutil
+    import time
+
+    import dagster as dg
+
+    from orchestration.dbt_project import DBT_PROJECT_DIR
+
+    home = tmp_path / "home"
+    shutil.copytree(pipeline_home, home, symlinks=True)
+    exports_before, marts_before = fingerprint(home / "exports"), marts_checksum(home)
+    targets = DBT_PROJECT_DIR / "target"
+    points = {
+        "gates": lambda: any(home.joinpath("quality").rglob("*.json")) and time.monotonic() - t0 > 12,
+        "dbt": lambda: len(list(targets.glob("barometre_dbt_assets-*"))) > dbt_dirs,
+        "export swap": lambda: any(home.glob(".exports-*")),
+    }
+    killed = []
+    for point, ready in points.items():
+        dbt_dirs, t0 = len(list(targets.glob("barometre_dbt_assets-*"))), time.monotonic()
+        run = _start_run(home)
+        _kill_when(run, ready)
+        killed.append(point)
+        with duckdb.connect(str(home / "warehouse.duckdb")) as con:  # opens read-write: the WAL is replayed or dropped
+            assert con.execute("SELECT count(*) FROM marts.fct_indicator_value").fetchone()[0] > 0
+        assert marts_checksum(home) == marts_before, point
+        exports = home / "exports" if (home / "exports").exists() else home / "exports.old"
+        assert fingerprint(exports) == exports_before, point  # the old set, whole (restored by the next run if needed)
+    monkeypatch.setenv("DAGSTER_HOME", str(home / "dagster"))
+    with dg.DagsterInstance.get() as instance:
+        claimed = instance.event_log_storage.get_concurrency_info("duckdb").active_run_ids
+    assert claimed, "the killed run holds the pool's slot (what made every later run wait for ever)"
+    final = _start_run(home)
+    out, err = final.communicate(timeout=300)
+    assert final.returncode == 0, out + err
+    assert "recovered: run" in err and "pool slot freed" in err
+    assert (home / "exports").is_dir() and not list(home.glob(".exports-*")) and not (home / "exports.old").exists()
+    assert set(fingerprint(home / "exports")) == set(exports_before)
