@@ -27,6 +27,10 @@ def _configure(args: argparse.Namespace) -> None:
     if getattr(args, "territory", None):
         os.environ["BAROMETRE_TERRITORY"] = args.territory
     check_territory(settings.territory())
+    if args.command in ("run", "publish", "roadmaps"):
+        from orchestration import preflight
+
+        preflight.check(publishing=args.command == "publish")
     from orchestration.instance import ensure_dagster_home
 
     ensure_dagster_home()
@@ -246,8 +250,10 @@ def cmd_roadmaps_add(args: argparse.Namespace) -> int:
     """Gate a service's workbook (or CSV folder) and accept it as a new version; the next run builds the marts."""
     from ingest import deliveries, warehouse
     from ingest.errors import SourceError
+    from orchestration import preflight
     from orchestration.recovery import run_lock
 
+    preflight.check()
     status = 0
     with run_lock("roadmaps add"):
         check_warehouse_free()

@@ -202,3 +202,91 @@ def test_kill_9_at_several_points_then_the_next_run_recovers(pipeline_home, tmp_
     assert "recovered: run" in err and "pool slot freed" in err
     assert (home / "exports").is_dir() and not list(home.glob(".exports-*")) and not (home / "exports.old").exists()
     assert set(fingerprint(home / "exports")) == set(exports_before)
+
+
+def _mount(*args: str) -> None:
+    import subprocess
+
+    done = subprocess.run(["mount", *args], capture_output=True, text=True)
+    if done.returncode:
+        pytest.skip(f"mounting a small disk needs root (CAP_SYS_ADMIN): {done.stderr.strip()}")
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 40 MB tmpfs: a disk too small for a run, that can be turned read-only."""
+    import subprocess
+
+    point = tmp_path / "disk"
+    point.mkdir()
+    _mount("-t", "tmpfs", "-o", "size=40m", "tmpfs", str(point))
+    yield point
+    subprocess.run(["umount", "-l", str(point)], check=False)
+
+
+def _cli(monkeypatch, home: Path, *argv: str) -> int:
+    from orchestration.cli import main
+
+    monkeypatch.setenv("BAROMETRE_HOME", str(home))
+    return main(list(argv))
+
+
+def test_a_disk_without_room_is_refused_before_anything_is_written(small_disk, monkeypatch, capsys):
+    home = small_disk / "home"
+    assert _cli(monkeypatch, home, "run") == 2
+    err = capsys.readouterr().err
+    assert "MB free on the disk of" in err and "a run needs about 256 MB" in err and "Nothing was landed" in err
+    assert not any(home.iterdir())  # the write probe left nothing
+
+
+def test_a_read_only_home_is_refused_in_one_paragraph(small_disk, monkeypatch, capsys):
+    home = small_disk / "home"
+    (home / "exports").mkdir(parents=True)
+    (home / "exports" / "barometer.csv").write_text("criterion_id\nCDV1\n")
+    _mount("-o", "remount,ro", str(small_disk))
+    assert _cli(monkeypatch, home, "run") == 2
+    err = capsys.readouterr().err
+    assert f"BAROMETRE_HOME {home} is on a read-only file system" in err and "Traceback" not in err
+    assert (home / "exports" / "barometer.csv").read_text() == "criterion_id\nCDV1\n"
+
+
+def test_a_read_only_publication_folder_is_refused_before_any_refresh(small_disk, monkeypatch, capsys, tmp_path):
+    home = tmp_path / "home"
+    published = home / "published"
+    published.mkdir(parents=True)
+    _mount("--bind", str(small_disk), str(published))
+    _mount("-o", "remount,bind,ro", str(published))
+    try:
+        assert _cli(monkeypatch, home, "publish", "--cycle", "2024") == 2
+    finally:
+        import subprocess
+
+        subprocess.run(["umount", "-l", str(published)], check=False)
+    err = capsys.readouterr().err
+    assert f"the publication folder {published} is on a read-only file system" in err
+    assert not (home / "raw").exists() and not (home / "warehouse.duckdb").exists()  # no refresh began
+
+
+def test_a_second_run_waits_for_the_first_and_says_so(tmp_path, monkeypatch, capsys):
+    """Another barometre process holds the home's run lock: this run waits, saying who it waits for,
+    and stops in one paragraph when BAROMETRE_LOCK_WAIT runs out; nothing is landed."""
+    import subprocess
+    import sys
+
+    home = tmp_path / "home"
+    env = {**os.environ, "BAROMETRE_HOME": str(home)}
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import time\nfrom orchestration.recovery import run_lock\n"
+         "with run_lock('refresh'):\n    print('ready', flush=True)\n    time.sleep(60)"],
+        env=env, cwd=Path(__file__).parent.parent, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        monkeypatch.setenv("BAROMETRE_LOCK_WAIT", "6")
+        assert _cli(monkeypatch, home, "run", "--force") == 2
+    finally:
+        holder.kill()
+        holder.wait()
+    err = capsys.readouterr().err
+    assert f"waiting for the run of process {holder.pid} (barometre refresh, started" in err
+    assert f"another barometre run holds {home} (process {holder.pid}" in err and "Nothing was changed" in err
+    assert not (home / "raw").exists() and "Traceback" not in err
