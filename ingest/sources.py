@@ -8,19 +8,38 @@ in live mode, a dataset without a live client is `embedded`, and its origin says
 
 from __future__ import annotations
 
+import os
+import re
 from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from ingest import settings
 from ingest.catalog import Dataset
 from ingest.errors import SourceError
 
+SECRET_PARAM = re.compile(r"(token|key|secret|passw|signature|sig|auth|credential|session)", re.I)
+
 
 def public_origin(path: Path) -> str:
-    """A file of the project by its path inside the project, never the machine's absolute path."""
+    """A file of the project by its path inside the project; a delivery elsewhere by its file name
+    (its sha256 identifies it): never an absolute path of the machine."""
     try:
         return str(path.resolve().relative_to(settings.PROJECT_ROOT))
     except ValueError:
-        return str(path)
+        return f"delivery/{path.name}"
+
+
+def public_name(origin: str) -> str:
+    """An origin as it may be published: a URL without user, password or secret-looking parameters
+    (a configured endpoint may carry a token), a path without the machine's folders."""
+    head, _, tail = origin.partition(" ")  # live origins: "<url> (product, member ...)"
+    if head.startswith(("http://", "https://")):
+        url = urlsplit(head)
+        query = urlencode([(k, v) for k, v in parse_qsl(url.query, keep_blank_values=True) if not SECRET_PARAM.search(k)])
+        head = urlunsplit((url.scheme, (url.hostname or "") + (f":{url.port}" if url.port else ""), url.path, query, ""))
+    elif os.path.isabs(head):
+        head = public_origin(Path(head))
+    return f"{head} {tail}" if tail else head
 
 
 def fetch(dataset: Dataset) -> tuple[bytes, str, str]:

@@ -27,6 +27,7 @@ import duckdb
 import pandas as pd
 
 from ingest import settings, warehouse
+from ingest.sources import public_name
 
 CSV_NAME, PARQUET_NAME, REPORT_NAME, MANIFEST_NAME = "barometer.csv", "barometer.parquet", "report.html", "manifest.json"
 FOLDER = re.compile(r"^(\d{4})(?:-r(\d+))?$")
@@ -130,7 +131,7 @@ def publish(cycle: int, run_id: str, new_revision: bool = False,
             "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "code_version": code_version(),
             "run_id": run_id,
-            "inputs": [{"dataset": d, "sha256": s, "origin": o} for d, s, o in inputs],
+            "inputs": [{"dataset": d, "sha256": s, "origin": public_name(o)} for d, s, o in inputs],
             "gates": {"total": len(gates), "passed": sum(1 for g in gates if g[3]),
                       "failed_errors": [f"{a}:{c}" for a, c, sev, ok, _ in gates if not ok and sev == "ERROR"],
                       "warnings": [f"{a}:{c}" for a, c, sev, ok, _ in gates if not ok and sev == "WARN"]},

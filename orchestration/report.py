@@ -15,6 +15,7 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from ingest import catalog, settings
+from ingest.sources import public_name
 from orchestration import report_charts
 
 # The indicators a reader can put on the map (the first one is also the commune bar chart).
@@ -92,8 +93,8 @@ def gather(con: duckdb.DuckDBPyConnection, cycle: int) -> dict:
     communes = con.execute("SELECT commune_code, commune_name, population_2022 FROM marts.dim_commune "
                            "ORDER BY commune_name COLLATE nocase, commune_code").fetchall()
     maps = [_map(con, indicator_id, short) for indicator_id, short in MAP_INDICATORS.items()]
-    sources = con.execute("SELECT DISTINCT dataset, origin, sha256 FROM audit.raw_batches WHERE status = 'promoted' "
-                          "ORDER BY dataset").fetchall()
+    sources = [(d, public_name(o), s) for d, o, s in con.execute(
+        "SELECT DISTINCT dataset, origin, sha256 FROM audit.raw_batches WHERE status = 'promoted' ORDER BY dataset").fetchall()]
     from orchestration.publication import previous_publication
 
     previous = previous_publication(cycle)

@@ -290,3 +290,18 @@ def test_a_second_run_waits_for_the_first_and_says_so(tmp_path, monkeypatch, cap
     assert f"waiting for the run of process {holder.pid} (barometre refresh, started" in err
     assert f"another barometre run holds {home} (process {holder.pid}" in err and "Nothing was changed" in err
     assert not (home / "raw").exists() and "Traceback" not in err
+
+
+@pytest.mark.parametrize("origin, published", [
+    ("https://user:s3cret@api.example.fr/melodi/data/DS_X?apiKey=abc&maxResult=1000 (page 1)",
+     "https://api.example.fr/melodi/data/DS_X?maxResult=1000 (page 1)"),
+    ("https://www.insee.fr/fr/statistiques/fichier/2028028/dossier.zip?token=xyz",
+     "https://www.insee.fr/fr/statistiques/fichier/2028028/dossier.zip"),
+    ("/home/analyst/Bureau/livraison/filosofi_2021_communes_hdf.csv", "delivery/filosofi_2021_communes_hdf.csv"),
+    ("ingest/embedded/filosofi_2021_communes_hdf.csv", "ingest/embedded/filosofi_2021_communes_hdf.csv"),
+])
+def test_nothing_private_is_published(origin, published):
+    """Manifest and report name inputs by public URL or project path: no credentials, no machine path."""
+    from ingest.sources import public_name
+
+    assert public_name(origin) == published
