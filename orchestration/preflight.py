@@ -28,7 +28,7 @@ def check(publishing: bool = False) -> None:
     """Raise ValueError naming the folder, the problem and what to do."""
     home = settings.home()
     _writable(home, "BAROMETRE_HOME", "point BAROMETRE_HOME at a writable folder (or fix its permissions)")
-    free, need = shutil.disk_usage(home).free, needed_bytes()
+    free, need = shutil.disk_usage(_existing(home)).free, needed_bytes()
     if free < need:
         raise ValueError(f"only {free / 1024**2:,.0f} MB free on the disk of {home}; a run needs about "
                          f"{need / 1024**2:,.0f} MB (twice the warehouse, at least {MIN_FREE // 1024**2} MB). Free "
@@ -39,10 +39,17 @@ def check(publishing: bool = False) -> None:
                   "make it writable (published cycles stay read-only inside it)")
 
 
+def _existing(folder: Path) -> Path:
+    """The folder, or its closest ancestor that exists (the one a run would create it in)."""
+    while not folder.exists():
+        folder = folder.parent
+    return folder
+
+
 def _writable(folder: Path, label: str, todo: str) -> None:
+    """Probe with a temporary file, creating nothing that stays."""
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryFile(dir=folder):
+        with tempfile.TemporaryFile(dir=_existing(folder)):
             pass
     except OSError as exc:
         why = {errno.EROFS: "is on a read-only file system", errno.EACCES: "is not writable",

@@ -194,12 +194,18 @@ def _run_suite(frame: pd.DataFrame, dataset: Dataset, members: list[str]) -> tup
     suite = context.suites.add_or_update(suite)
     validation = context.validation_definitions.add_or_update(
         gx.ValidationDefinition(name=f"gate_{dataset.name}", data=batch_def, suite=suite))
-    checkpoint = context.checkpoints.add_or_update(gx.Checkpoint(
-        name=f"gate_{dataset.name}", validation_definitions=[validation], actions=[],
-        result_format={"result_format": "COMPLETE", "unexpected_index_column_names": index_columns(dataset),
-                       "partial_unexpected_count": MAX_SAMPLE},
-    ))
-    result = next(iter(checkpoint.run(batch_parameters={"dataframe": frame}).run_results.values()))
+    # A passing gate needs only counts (BOOLEAN_ONLY is ~4x faster than COMPLETE, whose index lists and
+    # stored results dominate the cost); a failing one is validated again for the rows to quote.
+    result = None
+    for detail in ("BOOLEAN_ONLY", "COMPLETE"):
+        checkpoint = context.checkpoints.add_or_update(gx.Checkpoint(
+            name=f"gate_{dataset.name}", validation_definitions=[validation], actions=[],
+            result_format={"result_format": detail, "unexpected_index_column_names": index_columns(dataset),
+                           "partial_unexpected_count": MAX_SAMPLE},
+        ))
+        result = next(iter(checkpoint.run(batch_parameters={"dataframe": frame}).run_results.values()))
+        if result.success:
+            break
     if not result.success:
         context.build_data_docs()
     failures = []
