@@ -4,7 +4,7 @@ export UV_PYTHON_DOWNLOADS := never
 PYTHON ?= python3
 UV := $(PYTHON) -m uv
 
-.PHONY: run test test-slow lint ui install clean bench
+.PHONY: run test test-slow lint ui docs install clean bench
 
 install:
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
@@ -15,6 +15,10 @@ run: install
 
 ui: install
 	$(UV) run --frozen --no-sync barometre ui
+
+# The analysts' data dictionary (dbt docs of the warehouse), offline, on http://127.0.0.1:8080
+docs: install
+	$(UV) run --frozen --no-sync barometre docs
 
 # The fast lane by default; with CI set (.ci/run sets it) the slow end-to-end cases too, in the same
 # session so the pipeline runs the tests share are built once.

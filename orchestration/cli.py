@@ -281,6 +281,19 @@ def remember(up_to_date, current: dict | None, result, ok: bool) -> None:
         up_to_date.forget()
 
 
+def cmd_docs(args: argparse.Namespace) -> int:
+    from orchestration import docs
+
+    page = docs.build(settings.home() / "docs")
+    print(f"data dictionary: {page} ({page.stat().st_size / 1024**2:.1f} MB, self-contained)")
+    if not args.no_serve:
+        try:
+            docs.serve(page, args.host, args.port)
+        except KeyboardInterrupt:
+            pass
+    return 0
+
+
 def cmd_ui(args: argparse.Namespace) -> int:
     _configure(args)
     from orchestration.dbt_project import prepare
@@ -321,6 +334,12 @@ def main(argv: list[str] | None = None) -> int:
                                   "the service's new version (templates: ingest/templates/)")
     add.add_argument("files", nargs="+", help="workbook(s) or CSV folder(s)")
     add.set_defaults(func=cmd_roadmaps_add)
+    docs = sub.add_parser("docs", help="build the dbt docs of the warehouse (the data dictionary) offline and serve "
+                          "them on 127.0.0.1")
+    docs.add_argument("--host", default="127.0.0.1")
+    docs.add_argument("--port", type=int, default=8080)
+    docs.add_argument("--no-serve", action="store_true", help="build the page only")
+    docs.set_defaults(func=cmd_docs)
     ui = sub.add_parser("ui", help="start the Dagster UI (dagster dev) on the barometer's instance")
     ui.add_argument("--host", default="127.0.0.1")
     ui.add_argument("--port", type=int, default=3000)

@@ -36,7 +36,9 @@ def barometre_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource)
     """
     settings.export_env()
     invocation = dbt.cli(["build"], context=context, raise_on_error=False)
-    yield from invocation.stream()
+    # Held until dbt ends: dbt holds DuckDB's single-writer lock while it runs, and the row counts and
+    # column types are read from the warehouse (the UI shows the step's materializations at its end).
+    events = list(invocation.stream())
     results = invocation.get_artifact("run_results.json")
     failed = record_test_results(context.run_id, results)
     if invocation.is_successful():
@@ -46,13 +48,40 @@ def barometre_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource)
         with warehouse.connect() as con:
             warehouse.promote_marts(con, built)
         context.log.info(f"promoted {len(built)} tested marts to schema marts: {', '.join(built)}")
+        yield from with_table_metadata(events, invocation.manifest)
     else:
+        yield from events
         raise dg.Failure(
             description="dbt build failed: " + ("; ".join(failed[:10]) or str(invocation.get_error() or "see the dbt logs"))
             + ". What to do: inspect the failing rows with `dbt test --select <test> --store-failures`, fix the model "
               "or the delivery. The refused build stays in schema marts_candidate for inspection; the marts readers "
               "see (schema marts), the exports and the publications keep their last good state.",
         )
+
+
+def with_table_metadata(events: list, manifest: Mapping[str, Any]):
+    """Each built model or seed with `dagster/row_count` and `dagster/column_schema` as readers see it
+    (marts: the promoted tables of schema marts)."""
+    nodes = manifest["nodes"]
+    with warehouse.connect(read_only=True) as con:
+        for event in events:
+            unique_id = (getattr(event, "metadata", None) or {}).get("unique_id")
+            node = nodes.get(getattr(unique_id, "value", unique_id) or "", {})
+            if not isinstance(event, dg.Output) or node.get("resource_type") not in ("model", "seed"):
+                yield event
+                continue
+            schema = "marts" if node["schema"] == warehouse.CANDIDATE else node["schema"]
+            relation = f'{schema}."{node["alias"] or node["name"]}"'
+            columns = con.execute(f"DESCRIBE {relation}").fetchall()
+            described = {c: (v.get("description") or "") for c, v in node.get("columns", {}).items()}
+            yield event.with_metadata({
+                **event.metadata,
+                "dagster/row_count": con.execute(f"SELECT count(*) FROM {relation}").fetchone()[0],
+                "dagster/column_schema": dg.TableSchema(columns=[
+                    dg.TableColumn(name, str(kind).lower(), description=described.get(name) or None)
+                    for name, kind, *_ in columns]),
+                "dagster/table_name": f"warehouse.{schema}.{node['alias'] or node['name']}",
+            })
 
 
 def failing_rows(con, relation: str | None, limit: int = 3) -> list[dict]:

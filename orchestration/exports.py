@@ -7,6 +7,7 @@ Analysts read these files, never the DuckDB file, which the pipeline may be writ
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import dagster as dg
@@ -21,8 +22,10 @@ MARTS = ("dim_commune", "dim_indicator", "fct_indicator_value", "engagement_1", 
          "engagement_followup", "epci_peers")
 
 
-def write_exports(target: Path) -> dict[str, int]:
-    """Write every mart to target/<mart>.parquet and .csv via a temporary folder, then swap it in."""
+def write_exports(target: Path, between_renames: Callable[[], None] | None = None) -> dict[str, int]:
+    """Write every mart to target/<mart>.parquet and .csv via a temporary folder, then swap it in
+    (two renames; a crash between them is undone by orchestration/recovery.py, which the tests
+    prove by killing the process at `between_renames`)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".exports-", dir=target.parent))
     counts = {}
@@ -35,6 +38,8 @@ def write_exports(target: Path) -> dict[str, int]:
     old = target.with_name(target.name + ".old")
     if target.exists():
         os.rename(target, old)
+    if between_renames:
+        between_renames()
     os.rename(tmp, target)
     shutil.rmtree(old, ignore_errors=True)
     return counts

@@ -169,10 +169,14 @@ def _context_at(root: str):
     return context
 
 
+_unrendered: list = []  # validation results stored since the Data Docs were last rendered
+
+
 def build_data_docs() -> None:
-    """Render the static Data Docs of every stored result once (per gate it would cost ~0.5 s each):
-    after a failed gate, and once per run when the exports are written."""
-    _context().build_data_docs()
+    """Render the Data Docs pages of the results stored since the last rendering, and the index (all of
+    them would cost more with every run): after a failed gate, and once per run with the exports."""
+    _context().build_data_docs(resource_identifiers=list(_unrendered) or None)
+    _unrendered.clear()
 
 
 def _plain(row: dict) -> dict:
@@ -203,11 +207,12 @@ def _run_suite(frame: pd.DataFrame, dataset: Dataset, members: list[str]) -> tup
             result_format={"result_format": detail, "unexpected_index_column_names": index_columns(dataset),
                            "partial_unexpected_count": MAX_SAMPLE},
         ))
-        result = next(iter(checkpoint.run(batch_parameters={"dataframe": frame}).run_results.values()))
+        identifier, result = next(iter(checkpoint.run(batch_parameters={"dataframe": frame}).run_results.items()))
+        _unrendered.append(identifier)
         if result.success:
             break
     if not result.success:
-        context.build_data_docs()
+        build_data_docs()
     failures = []
     for r in result.results:
         if r.success:

@@ -193,23 +193,6 @@ def test_exports_manifest_and_audit(pipeline_home, con):
     assert dbt_tests[0] >= 60 and dbt_tests[1]
 
 
-@pytest.mark.slow  # end to end: CI runs it (make test-slow)
-def test_rerun_with_same_input_duplicates_nothing(pipeline_home):
-    from orchestration.cli import execute_refresh, summarise
-
-    def counts():
-        with duckdb.connect(str(pipeline_home / "warehouse.duckdb"), read_only=True) as c:
-            return (c.execute("SELECT count(*) FROM audit.raw_batches").fetchone()[0],
-                    c.execute("SELECT count(*) FROM raw.commune_reference").fetchone()[0],
-                    c.execute("SELECT count(*) FROM marts.fct_indicator_value").fetchone()[0],
-                    sorted(p.name for p in settings.raw_dir().glob("*/*") if p.is_dir()))
-
-    before = counts()
-    ok, lines = summarise(execute_refresh())
-    assert ok, "\n".join(lines)
-    assert counts() == before
-
-
 def test_a_warm_run_skips_everything_and_says_why(pipeline_home, capsys, monkeypatch):
     """Nothing changed since the recorded refresh: `barometre run` skips every asset, touches neither
     the warehouse nor the exports, and says why; any change of code, setting or input file rebuilds."""
@@ -284,3 +267,39 @@ def test_peers_rank_every_epci_of_the_region_on_one_code_path(con):
     fct = con.execute("SELECT value FROM marts.fct_indicator_value WHERE territory_level = 'epci' AND basis = 'computed' "
                       "AND indicator_id = 'taux_chomage_15_64' AND year = 2023").fetchone()[0]
     assert peers.query("is_territory and indicator_id == 'taux_chomage_15_64'")["value"].iloc[0] == fct
+
+
+def test_dbt_assets_carry_row_counts_and_column_schemas(pipeline_home, con):
+    """What the UI shows of a table: its row count and columns, as readers see them (schema marts)."""
+    import dagster as dg
+
+    from orchestration.instance import ensure_dagster_home
+
+    ensure_dagster_home()
+    with dg.DagsterInstance.get() as instance:
+        for key, table in ((["marts", "fct_indicator_value"], "marts.fct_indicator_value"),
+                           (["staging", "stg_insee__filosofi_2021"], "staging.stg_insee__filosofi_2021")):
+            metadata = instance.get_latest_materialization_event(dg.AssetKey(key)).asset_materialization.metadata
+            assert metadata["dagster/row_count"].value == con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            columns = metadata["dagster/column_schema"].schema.columns
+            assert [c.name for c in columns] == [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()]
+            if key[0] == "marts":  # types from the warehouse, descriptions from the dbt YAML
+                value = next(c for c in columns if c.name == "value")
+                assert value.type == "double" and "jamais" in value.description
+
+
+def test_the_data_dictionary_builds_offline(pipeline_home, tmp_path, monkeypatch):
+    """`barometre docs`: one self-contained page describing the marts; without a warehouse, a message at once."""
+    import time
+
+    from orchestration import docs
+
+    page = docs.build(tmp_path / "docs")
+    text = page.read_text(encoding="utf-8")
+    assert "fct_indicator_value" in text and "jamais 0 par d" in text  # the marts and their French descriptions
+    assert not docs.REMOTE.search(text)
+    monkeypatch.setenv("BAROMETRE_HOME", str(tmp_path / "empty"))
+    started = time.monotonic()
+    with pytest.raises(ValueError, match="no warehouse at .* Run `make run`"):
+        docs.build(tmp_path / "docs2")
+    assert time.monotonic() - started < 5

@@ -124,50 +124,59 @@ def test_a_failed_dbt_test_leaves_the_marts_readers_see(pipeline_home, snapshot_
     assert refused > 0 and seen == 0 and audit >= 1  # the refused test is in the audit trail
 
 
-SUBSET_RUN = """
+RUN = """
 import sys
 import dagster as dg
 from orchestration.cli import execute_job, summarise
 from orchestration.definitions import defs
 from orchestration.instance import ensure_dagster_home
 ensure_dagster_home()
-selection = list(dg.AssetSelection.assets(dg.AssetKey(["raw", "ssmsi_offences"])).downstream()
-                 .resolve(defs.resolve_asset_graph()))
+selection = None if sys.argv[1] == "all" else list(
+    dg.AssetSelection.assets(dg.AssetKey(["raw", sys.argv[1]])).downstream().resolve(defs.resolve_asset_graph()))
 ok, lines = summarise(execute_job("refresh", selection=selection))
 print("\\n".join(lines))
 sys.exit(0 if ok else 1)
 """
 
 
-def _start_run(home: Path):
+def _start_run(home: Path, what: str):
+    """A refresh in a child process: of one dataset and what is downstream of it, or of everything."""
     import subprocess
     import sys
 
     env = {k: v for k, v in os.environ.items() if k not in ("DAGSTER_HOME", "BAROMETRE_SNAPSHOT_DIR")}
     env["BAROMETRE_HOME"] = str(home)
-    return subprocess.Popen([sys.executable, "-c", SUBSET_RUN], env=env, cwd=Path(__file__).parent.parent,
+    return subprocess.Popen([sys.executable, "-c", RUN, what], env=env, cwd=Path(__file__).parent.parent,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-def _kill_when(run, ready, timeout=180) -> None:
+def _swap_exports_and_die(home: str) -> None:
+    import signal
+
+    os.environ["BAROMETRE_HOME"] = home
+    from orchestration.exports import write_exports
+
+    write_exports(Path(home) / "exports", between_renames=lambda: os.kill(os.getpid(), signal.SIGKILL))
+
+
+def _counts(home: Path) -> tuple:
+    with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
+        return (con.execute("SELECT count(*) FROM audit.raw_batches").fetchone()[0],
+                con.execute("SELECT count(*) FROM raw.commune_reference").fetchone()[0],
+                con.execute("SELECT count(*) FROM marts.fct_indicator_value").fetchone()[0],
+                sorted(p.name for p in (home / "raw").glob("*/*") if p.is_dir()))
+
+
+@pytest.mark.slow  # a killed run, a killed export swap, and a whole recovering run: CI runs it
+def test_kill_9_while_dbt_builds_and_mid_export_swap_then_the_next_run_recovers(pipeline_home, tmp_path, monkeypatch):
+    """kill -9 while dbt builds, and between the two renames of the export swap (mid-publication:
+    tests/test_publication.py). After each: the warehouse opens, the marts and exports readers see are
+    the last accepted ones. Then a whole refresh completes (the dead run's pool slot freed, its orphaned
+    dbt child stopped, the swap undone) and duplicates nothing."""
+    import multiprocessing
+    import shutil
     import signal
     import time
-
-    started = time.monotonic()
-    while not ready():
-        assert run.poll() is None, f"the run ended before the kill point: {run.communicate()}"
-        assert time.monotonic() - started < timeout, "kill point never reached"
-        time.sleep(0.05)
-    run.send_signal(signal.SIGKILL)
-    run.wait()
-
-
-@pytest.mark.slow  # two killed runs and a recovering one: CI runs it
-def test_kill_9_at_several_points_then_the_next_run_recovers(pipeline_home, tmp_path, monkeypatch):
-    """kill -9 while dbt builds and during the export swap (mid-publication: tests/test_publication.py).
-    After each: the warehouse opens, the marts and exports are the last accepted ones; then a run
-    completes (the dead runs' pool slots are freed, the orphaned dbt child is stopped)."""
-    import shutil
 
     import dagster as dg
 
@@ -175,31 +184,37 @@ def test_kill_9_at_several_points_then_the_next_run_recovers(pipeline_home, tmp_
 
     home = tmp_path / "home"
     shutil.copytree(pipeline_home, home, symlinks=True)
-    exports_before, marts_before = fingerprint(home / "exports"), marts_checksum(home)
+    exports_before, marts_before, counts_before = fingerprint(home / "exports"), marts_checksum(home), _counts(home)
     targets = DBT_PROJECT_DIR / "target"
-    points = {
-        "dbt": lambda: len(list(targets.glob("barometre_dbt_assets-*"))) > dbt_dirs,
-        "export swap": lambda: any(home.glob(".exports-*")),
-    }
-    for point, ready in points.items():
-        dbt_dirs = len(list(targets.glob("barometre_dbt_assets-*")))
-        run = _start_run(home)
-        _kill_when(run, ready)
-        with duckdb.connect(str(home / "warehouse.duckdb")) as con:  # opens read-write: the WAL is replayed or dropped
-            assert con.execute("SELECT count(*) FROM marts.fct_indicator_value").fetchone()[0] > 0
-        assert marts_checksum(home) == marts_before, point
-        exports = home / "exports" if (home / "exports").exists() else home / "exports.old"
-        assert fingerprint(exports) == exports_before, point  # the old set, whole (restored by the next run if needed)
+    dbt_dirs = len(list(targets.glob("barometre_dbt_assets-*")))
+    run, started = _start_run(home, "ssmsi_offences"), time.monotonic()
+    while len(list(targets.glob("barometre_dbt_assets-*"))) == dbt_dirs:  # dbt has started
+        assert run.poll() is None, f"the run ended before dbt: {run.communicate()}"
+        assert time.monotonic() - started < 180, "dbt never started"
+        time.sleep(0.05)
+    run.send_signal(signal.SIGKILL)
+    run.wait()
+    with duckdb.connect(str(home / "warehouse.duckdb")) as con:  # opens read-write: the WAL is replayed or dropped
+        assert con.execute("SELECT count(*) FROM marts.fct_indicator_value").fetchone()[0] > 0
+    assert marts_checksum(home) == marts_before and fingerprint(home / "exports") == exports_before
     monkeypatch.setenv("DAGSTER_HOME", str(home / "dagster"))
     with dg.DagsterInstance.get() as instance:
         claimed = instance.event_log_storage.get_concurrency_info("duckdb").active_run_ids
     assert claimed, "the killed run holds the pool's slot (what made every later run wait for ever)"
-    final = _start_run(home)
-    out, err = final.communicate(timeout=300)
+
+    child = multiprocessing.get_context("spawn").Process(target=_swap_exports_and_die, args=(str(home),))
+    child.start()
+    child.join(120)
+    assert child.exitcode == -signal.SIGKILL
+    assert not (home / "exports").exists() and fingerprint(home / "exports.old") == exports_before
+
+    final = _start_run(home, "all")
+    out, err = final.communicate(timeout=400)
     assert final.returncode == 0, out + err
-    assert "recovered: run" in err and "pool slot freed" in err
+    assert "recovered: run" in err and "pool slot freed" in err and "the previous set was restored" in err
     assert (home / "exports").is_dir() and not list(home.glob(".exports-*")) and not (home / "exports.old").exists()
     assert set(fingerprint(home / "exports")) == set(exports_before)
+    assert _counts(home) == counts_before  # the same inputs again: no batch, row or folder twice
 
 
 def _mount(*args: str) -> None:
