@@ -228,6 +228,11 @@ def _send(url: str, params: dict | None, stream: bool) -> requests.Response:
     if response.status_code == 500 and response.url.startswith((melodi_base_url() + "/data/", melodi_base_url() + "/catalog/")):
         raise SourceError(response.url, "HTTP 500 from Melodi: it answers so for an unknown dataset id or filter.",
                           "Check the dataset id and filters on https://catalogue-donnees.insee.fr (retrying will not help).")
+    if response.status_code == 429:
+        after = response.headers.get("Retry-After")
+        raise SourceError(response.url, "HTTP 429 Too Many Requests: still rate-limited after retries"
+                          + (f"; the service asks to come back in {after} s" if after else "") + ".",
+                          "Retry after that wait; if it fits, raise BAROMETRE_HTTP_DEADLINE (900 s per source).")
     if response.status_code != 200:
         raise SourceError(response.url, f"HTTP {response.status_code} {response.reason} after retries.",
                           "Retry later; a persistent 4xx means the endpoint or dataset id changed: update ingest/live.py.")
