@@ -27,6 +27,15 @@ def holder() -> str | None:
         return f"process {found.group(2)} ({found.group(1).rsplit('/', 1)[-1]})" if found else str(exc).splitlines()[0]
 
 
+def check_free() -> None:
+    """One short paragraph instead of a cascade of failed steps when someone holds the warehouse."""
+    who = holder()
+    if who:
+        raise ValueError(f"the warehouse {settings.warehouse_path()} is open in {who}. DuckDB allows a single writer: "
+                         f"close that session (analysts can read {settings.exports_dir()} instead, which a run "
+                         "replaces only when every gate passed), then run again. Nothing was landed or changed.")
+
+
 @contextmanager
 def connect(read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open the warehouse, creating its folder and the schemas Python writes to."""

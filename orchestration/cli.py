@@ -16,7 +16,7 @@ from collections import Counter
 from datetime import datetime
 from pathlib import Path
 
-from ingest import settings
+from ingest import settings, warehouse
 
 
 def _configure(args: argparse.Namespace) -> None:
@@ -49,17 +49,6 @@ def check_territory(siren: str) -> None:
         raise ValueError(f"EPCI {siren} is not in the geography table (Hauts-de-France, 2022){hint}")
 
 
-def check_warehouse_free() -> None:
-    """One short paragraph instead of a cascade of failed steps when someone holds the warehouse."""
-    from ingest import warehouse
-
-    who = warehouse.holder()
-    if who:
-        raise ValueError(f"the warehouse {settings.warehouse_path()} is open in {who}. DuckDB allows a single writer: "
-                         f"close that session (analysts can read {settings.exports_dir()} instead, which a run "
-                         "replaces only when every gate passed), then run again. Nothing was landed or changed.")
-
-
 def execute_refresh():
     return execute_job("refresh")
 
@@ -85,7 +74,7 @@ def execute_job(name: str, tags: dict | None = None, selection=None, log_to: Pat
         instance = stack.enter_context(dg.DagsterInstance.get())
         for line in recovery.recover(instance):
             print(f"recovered: {line}", file=sys.stderr)
-        check_warehouse_free()  # under the lock: a reader (analyst, UI) holds it, not another run
+        warehouse.check_free()  # under the lock: a reader (analyst, UI) holds it, not another run
         if log_to is not None:
             log_to.parent.mkdir(parents=True, exist_ok=True)
             stack.enter_context(contextlib.redirect_stdout(stack.enter_context(open(log_to, "w", encoding="utf-8"))))
@@ -248,7 +237,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
 
 def cmd_roadmaps_add(args: argparse.Namespace) -> int:
     """Gate a service's workbook (or CSV folder) and accept it as a new version; the next run builds the marts."""
-    from ingest import deliveries, warehouse
+    from ingest import deliveries
     from ingest.errors import SourceError
     from orchestration import preflight
     from orchestration.recovery import run_lock
@@ -256,7 +245,7 @@ def cmd_roadmaps_add(args: argparse.Namespace) -> int:
     preflight.check()
     status = 0
     with run_lock("roadmaps add"):
-        check_warehouse_free()
+        warehouse.check_free()
         with warehouse.connect() as con:
             for file in args.files:
                 try:

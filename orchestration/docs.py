@@ -14,7 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ingest import settings
+from ingest import settings, warehouse
 from orchestration.dbt_project import DBT_PROJECT_DIR
 
 REMOTE = re.compile(r"<(?:script|link|img)[^>]+(?:src|href)=[\"']?(?:https?:)?//", re.I)
@@ -23,13 +23,11 @@ REMOTE = re.compile(r"<(?:script|link|img)[^>]+(?:src|href)=[\"']?(?:https?:)?//
 def build(target: Path) -> Path:
     """Generate the static docs page into `target`; return its path. Refuses in a second without a warehouse."""
     settings.export_env()
-    warehouse = settings.warehouse_path()
-    if not warehouse.exists():
-        raise ValueError(f"no warehouse at {warehouse}: the docs describe its tables. Run `make run` (or "
+    path = settings.warehouse_path()
+    if not path.exists():
+        raise ValueError(f"no warehouse at {path}: the docs describe its tables. Run `make run` (or "
                          "`barometre run`) first, or set BAROMETRE_HOME to a home that has one.")
-    from orchestration.cli import check_warehouse_free
-
-    check_warehouse_free()
+    warehouse.check_free()
     # a child process: dbt keeps its DuckDB connection open for as long as the process lives
     done = subprocess.run([str(Path(sys.executable).parent / "dbt"), "docs", "generate", "--static", "--quiet",
                            "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
