@@ -1,4 +1,9 @@
-"""Runtime settings, read from the environment at call time (never at import time).
+"""Runtime settings: a run's own configuration first, then the deployment's environment.
+
+A run's territory, source, snapshot, cycle and revision are the run configuration of the `barometre`
+resource (orchestration/run_settings.py: the UI's launchpad, the schedules, the CLI's flags), applied
+here for the run's duration with `apply()`. The environment variables below are the deployment's
+defaults for what a run leaves unset; they are read at call time, never at import time.
 
 | variable | default | meaning |
 |---|---|---|
@@ -21,26 +26,55 @@ EMBEDDED_DIR = Path(__file__).resolve().parent / "embedded"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+_run: dict[str, object] = {}  # the running job's `barometre` resource configuration (set by apply())
+
+
+def apply(values: dict[str, object]) -> dict[str, object]:
+    """Make a run's configuration the settings (unset fields keep the defaults); return the previous
+    configuration, to restore after the run. Validates first, with the messages the CLI prints."""
+    global _run
+    previous, _run = _run, {k: v for k, v in values.items() if v not in (None, "")}
+    try:
+        check_territory(territory()), source_mode(), cycle()
+    except ValueError:
+        _run = previous
+        raise
+    return previous
+
+
+def check_territory(siren: str) -> None:
+    """Refuse an EPCI the geography does not know before anything is landed or marked."""
+    import csv
+    import difflib
+
+    with open(EMBEDDED_DIR / "appartenance_geo_2022_communes_hdf.csv", encoding="utf-8") as f:
+        known = sorted({row["EPCI"] for row in csv.DictReader(f)} - {"ZZZZZZZZZ"})
+    if siren not in known:
+        close = difflib.get_close_matches(siren, known, n=3, cutoff=0.6)
+        hint = f": did you mean {', '.join(close)}?" if close else f" ({len(known)} EPCIs are known)."
+        raise ValueError(f"EPCI {siren} is not in the geography table (Hauts-de-France, 2022){hint}")
+
+
 def home() -> Path:
     return Path(os.environ.get("BAROMETRE_HOME", PROJECT_ROOT / "var")).resolve()
 
 
 def territory() -> str:
-    siren = os.environ.get("BAROMETRE_TERRITORY", DEFAULT_TERRITORY).strip()
+    siren = str(_run.get("territory") or os.environ.get("BAROMETRE_TERRITORY", DEFAULT_TERRITORY)).strip()
     if not (siren.isdigit() and len(siren) == 9):
         raise ValueError(f"BAROMETRE_TERRITORY must be an EPCI SIREN of 9 digits, got {siren!r}")
     return siren
 
 
 def source_mode() -> str:
-    mode = os.environ.get("BAROMETRE_SOURCE", "embedded")
+    mode = _run.get("source") or os.environ.get("BAROMETRE_SOURCE", "embedded")
     if mode not in ("embedded", "live"):
         raise ValueError(f"BAROMETRE_SOURCE must be 'embedded' or 'live', got {mode!r}")
     return mode
 
 
 def snapshot_dir() -> Path:
-    custom = os.environ.get("BAROMETRE_SNAPSHOT_DIR")
+    custom = _run.get("snapshot_dir") or os.environ.get("BAROMETRE_SNAPSHOT_DIR")
     return Path(custom).resolve() if custom else EMBEDDED_DIR
 
 
@@ -53,9 +87,10 @@ def is_cycle_year(year: int) -> bool:
 
 
 def cycle() -> int:
-    """The cycle to describe: BAROMETRE_CYCLE, else the latest cycle year not after this year."""
-    if os.environ.get("BAROMETRE_CYCLE"):
-        value = int(os.environ["BAROMETRE_CYCLE"])
+    """The cycle to describe: the run's, else BAROMETRE_CYCLE, else the latest cycle year not after this year."""
+    chosen = _run.get("cycle") or os.environ.get("BAROMETRE_CYCLE")
+    if chosen:
+        value = int(chosen)
         if not is_cycle_year(value):
             raise ValueError(f"{value} is not a cycle year (cycles are {cycle_anchor()}, {cycle_anchor() + 3}, ...)")
         return value
@@ -83,14 +118,22 @@ def dagster_home() -> Path:
     return home() / "dagster"
 
 
-def export_env() -> dict[str, str]:
-    """Put the resolved paths in os.environ so dbt subprocesses and Dagster agree on them."""
-    values = {
-        "BAROMETRE_HOME": str(home()),
-        "BAROMETRE_DUCKDB_PATH": str(warehouse_path()),
-        "BAROMETRE_TERRITORY": territory(),
-        "BAROMETRE_CYCLE": str(cycle()),
-        "DAGSTER_HOME": os.environ.get("DAGSTER_HOME") or str(dagster_home()),
-    }
-    os.environ.update(values)
-    return values
+def new_revision() -> bool:
+    """Publish a cycle that is already published as a new revision (<cycle>-rN)."""
+    return bool(_run.get("new_revision"))
+
+
+def force_future() -> bool:
+    return bool(_run.get("force_future"))
+
+
+def dbt_vars() -> dict[str, str]:
+    """What dbt receives as --vars (the profile's warehouse path included): no environment involved."""
+    return {"territory_siren": territory(), "cycle": str(cycle()), "duckdb_path": str(warehouse_path())}
+
+
+def run_tags() -> dict[str, str]:
+    """The tags that say what a run described and read, listed in its summary and in the UI."""
+    snapshot = snapshot_dir()
+    return {"barometre/territory": territory(), "barometre/source": source_mode(), "barometre/cycle": str(cycle()),
+            "barometre/snapshot": "shipped" if snapshot == EMBEDDED_DIR else str(snapshot)}

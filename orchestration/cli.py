@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 import time
+import uuid
 from collections import Counter
 from datetime import datetime
 from pathlib import Path
@@ -19,14 +20,14 @@ from pathlib import Path
 from ingest import settings, warehouse
 
 
-def _configure(args: argparse.Namespace) -> None:
-    if getattr(args, "source", None):
-        os.environ["BAROMETRE_SOURCE"] = args.source
-    if getattr(args, "snapshot_dir", None):
-        os.environ["BAROMETRE_SNAPSHOT_DIR"] = str(args.snapshot_dir)
-    if getattr(args, "territory", None):
-        os.environ["BAROMETRE_TERRITORY"] = args.territory
-    check_territory(settings.territory())
+def _configure(args: argparse.Namespace) -> dict[str, object]:
+    """The run's settings from the flags (unset: the deployment's defaults), validated and applied
+    for this command; the same values become the run configuration of the job's `barometre` resource."""
+    snapshot = getattr(args, "snapshot_dir", None)
+    values = {"territory": getattr(args, "territory", None), "source": getattr(args, "source", None),
+              "snapshot_dir": str(Path(snapshot).resolve()) if snapshot else None, "cycle": getattr(args, "cycle", None),
+              "new_revision": getattr(args, "new_revision", False), "force_future": getattr(args, "force_future", False)}
+    settings.apply(values)
     if args.command in ("run", "publish", "roadmaps"):
         from orchestration import preflight
 
@@ -34,54 +35,56 @@ def _configure(args: argparse.Namespace) -> None:
     from orchestration.instance import ensure_dagster_home
 
     ensure_dagster_home()
+    return values
 
 
-def check_territory(siren: str) -> None:
-    """Refuse an EPCI the geography does not know before anything is landed or marked."""
-    import csv
-    import difflib
+def repository_label() -> str:
+    """`<repository>@<code location>` of workspace.yaml: runs tagged with it are listed under their job in
+    the UI (its Runs tab, the Overview timeline), as launched runs are."""
+    import yaml
 
-    with open(settings.EMBEDDED_DIR / "appartenance_geo_2022_communes_hdf.csv", encoding="utf-8") as f:
-        known = sorted({row["EPCI"] for row in csv.DictReader(f)} - {"ZZZZZZZZZ"})
-    if siren not in known:
-        close = difflib.get_close_matches(siren, known, n=3, cutoff=0.6)
-        hint = f": did you mean {', '.join(close)}?" if close else f" ({len(known)} EPCIs are known)."
-        raise ValueError(f"EPCI {siren} is not in the geography table (Hauts-de-France, 2022){hint}")
+    from ingest.settings import PROJECT_ROOT
+
+    entry = yaml.safe_load((PROJECT_ROOT / "workspace.yaml").read_text())["load_from"][0]["python_module"]
+    return f"__repository__@{entry.get('location_name') or entry['module_name']}"
 
 
-def execute_refresh():
-    return execute_job("refresh")
+def execute_job(name: str, values: dict[str, object] | None = None, tags: dict | None = None, selection=None,
+                log_to: Path | None = None, verbose: bool = False):
+    """Execute a job in process on the persistent instance, as the UI would launch it.
 
-
-def execute_job(name: str, tags: dict | None = None, selection=None, log_to: Path | None = None):
-    """Execute a job in process on the persistent instance (runs show in the UI).
-
-    `selection` (asset keys) runs part of the job, e.g. one delivery and everything downstream of it.
-    `log_to`: a file that receives what the steps print (dbt's ~300 lines), instead of the terminal;
-    the UI keeps them too, in the run's compute logs.
+    `values`: the `barometre` resource's run configuration. `selection` (asset keys) runs part of the
+    job. `log_to`: a file that receives what the steps print (dbt's ~300 lines) instead of the
+    terminal, which shows one line per phase; the UI keeps the steps' output too.
     """
     import dagster as dg
+    from dagster._core.storage.tags import REPOSITORY_LABEL_TAG
 
     from orchestration.dbt_project import prepare
 
     prepare()
-    from orchestration import recovery
+    from orchestration import progress, recovery
     from orchestration.definitions import defs
+    from orchestration.run_settings import run_config
 
     job = defs.resolve_job_def(name)
+    config = {**run_config(values or {}), "loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+    run_tags = {**settings.run_tags(), **(tags or {}), recovery.CLI_TAG: str(os.getpid()),
+                REPOSITORY_LABEL_TAG: repository_label()}
     with contextlib.ExitStack() as stack:
         stack.enter_context(recovery.run_lock(name))
         instance = stack.enter_context(dg.DagsterInstance.get())
         for line in recovery.recover(instance):
             print(f"recovered: {line}", file=sys.stderr)
         warehouse.check_free()  # under the lock: a reader (analyst, UI) holds it, not another run
+        run_id = str(uuid.uuid4())
+        if not verbose:
+            stack.enter_context(progress.Progress(instance, run_id))
         if log_to is not None:
             log_to.parent.mkdir(parents=True, exist_ok=True)
             stack.enter_context(contextlib.redirect_stdout(stack.enter_context(open(log_to, "w", encoding="utf-8"))))
-        result = job.execute_in_process(
-            instance=instance, raise_on_error=False, tags={**(tags or {}), recovery.CLI_TAG: str(os.getpid())},
-            asset_selection=selection, run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
-        )
+        result = job.execute_in_process(instance=instance, raise_on_error=False, run_id=run_id, tags=run_tags,
+                                        asset_selection=selection, run_config=config)
     return result
 
 
@@ -117,7 +120,9 @@ def summarise(result) -> tuple[bool, list[str]]:
                 cause = cause.cause
             failures.append(f"step {event.step_key} failed: {cause.message.strip()}")
     ok = result.success and not failed_checks
-    lines = [f"Run {result.run_id} {'succeeded' if ok else 'FAILED'}",
+    tags = result.dagster_run.tags
+    lines = [f"Run {result.run_id} of job {result.job_def.name} {'succeeded' if ok else 'FAILED'}",
+             "  settings: " + ", ".join(f"{k.split('/')[1]} {tags[k]}" for k in sorted(settings.run_tags()) if k in tags),
              f"  assets materialised: {sum(materialised.values())} "
              f"({', '.join(f'{k}: {v}' for k, v in sorted(materialised.items()))})",
              f"  checks: {checks['passed']} passed, {checks['failed']} failed, {checks['warned']} warnings"]
@@ -164,7 +169,7 @@ def skipped(last: dict) -> str:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    _configure(args)
+    values = _configure(args)
     started = time.monotonic()
     from orchestration import up_to_date
 
@@ -176,7 +181,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 0
     log = run_log(args)
     up_to_date.forget()  # a run killed from here on must not count as up to date
-    result = execute_job("refresh", log_to=log)
+    result = execute_job("refresh", values, log_to=log, verbose=args.verbose)
     ok, lines = summarise(result)
     remember(up_to_date, current, result, ok)
     print("\n".join(lines))
@@ -187,28 +192,16 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
-    if args.cycle:
-        os.environ["BAROMETRE_CYCLE"] = str(args.cycle)
-    _configure(args)
+    values = _configure(args)
     started = time.monotonic()
-    from datetime import date
+    from orchestration.publication import PublicationError, check_publishable
 
-    from orchestration.publication import PublicationError, target_folder
-
-    if settings.cycle() > date.today().year and not args.force_future:
-        print(f"error: cycle {settings.cycle()} is in the future (today is {date.today():%Y-%m-%d}); a published cycle "
-              "can never be overwritten, so a typo would stay forever. Check --cycle, or pass --force-future.",
-              file=sys.stderr)
-        return 2
     try:  # refused before any refresh: a published cycle is never overwritten
-        target_folder(settings.cycle(), args.new_revision)
+        check_publishable()
     except PublicationError as exc:
         print(f"error: {exc}", file=sys.stderr)
         print(f"  nothing was refreshed ({time.monotonic() - started:.1f} s)", file=sys.stderr)
         return 1
-    tags = {"barometre/cycle": str(settings.cycle())}
-    if args.new_revision:
-        tags["barometre/new_revision"] = "1"
     log = run_log(args)
     from orchestration import up_to_date
 
@@ -220,10 +213,10 @@ def cmd_publish(args: argparse.Namespace) -> int:
     selection = [dg.AssetKey(["publication", "barometer"])] if last else None
     if not last:
         up_to_date.forget()  # a run killed from here on must not count as up to date
-    result = execute_job("publish", tags, selection=selection, log_to=log)
+    result = execute_job("publish", values, selection=selection, log_to=log, verbose=args.verbose)
     ok, lines = summarise(result)
     if last:
-        lines.insert(1, skipped(last).replace("assets,", "assets of the refresh,"))
+        lines.insert(2, skipped(last).replace("assets,", "assets of the refresh,"))
     else:
         remember(up_to_date, current, result, ok)
     print("\n".join(lines))
@@ -334,11 +327,14 @@ def main(argv: list[str] | None = None) -> int:
     ui.add_argument("--port", type=int, default=3000)
     ui.set_defaults(func=cmd_ui)
     args = parser.parse_args(argv)
+    saved = settings.apply({})
     try:
         return args.func(args)
     except ValueError as exc:  # bad settings
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    finally:
+        settings.apply(saved)  # this command's settings end with it
 
 
 if __name__ == "__main__":

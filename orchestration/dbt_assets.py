@@ -1,6 +1,7 @@
 """All dbt models, seeds and tests as one @dbt_assets, grouped by folder in the UI."""
 
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -10,6 +11,7 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 from ingest import settings, warehouse
 from orchestration.dbt_project import dbt_project
 from orchestration.resources import DUCKDB_POOL
+from orchestration.run_settings import BarometreSettings
 
 
 class FolderTranslator(DagsterDbtTranslator):
@@ -27,15 +29,15 @@ translator = FolderTranslator(settings=DagsterDbtTranslatorSettings(enable_asset
 
 @dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, dagster_dbt_translator=translator,
             pool=DUCKDB_POOL)
-def barometre_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+def barometre_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource, barometre: BarometreSettings):
     """`dbt build`: seeds, models and their tests (error severity, so a failing test stops the run).
 
     Every test result is also appended to audit.check_results, then a failure stops the run with
     the failing tests named. Marts are built and tested in `marts_candidate`; only a build whose
     every test passed is copied to `marts` (write-audit-publish), so readers never see refused numbers.
     """
-    settings.export_env()
-    invocation = dbt.cli(["build"], context=context, raise_on_error=False)
+    # `barometre` (the run's settings) is applied to ingest.settings when the run starts: dbt gets them as --vars
+    invocation = dbt.cli(["build", "--vars", json.dumps(settings.dbt_vars())], context=context, raise_on_error=False)
     # Held until dbt ends: dbt holds DuckDB's single-writer lock while it runs, and the row counts and
     # column types are read from the warehouse (the UI shows the step's materializations at its end).
     events = list(invocation.stream())

@@ -26,9 +26,6 @@ def manifest_is_stale() -> bool:
 
 def prepare() -> Path:
     """Run `dbt parse` when target/manifest.json is missing or older than the project files."""
-    from ingest import settings
-
-    settings.export_env()
     if manifest_is_stale():
         dbt_project.preparer.prepare(dbt_project)
     return dbt_project.manifest_path

@@ -14,6 +14,8 @@ from orchestration.exports import analyst_exports
 from orchestration.jobs import jobs, schedules
 from orchestration.publication_assets import barometer_publication, previous_barometer
 from orchestration.raw_assets import raw_checks_extra, raw_definitions
+from orchestration.run_settings import KEY as SETTINGS
+from orchestration.run_settings import BarometreSettings
 from orchestration.sensors import sensors
 
 raw_assets, raw_checks = raw_definitions()
@@ -25,7 +27,7 @@ defs = dg.Definitions(
     schedules=schedules,
     sensors=sensors,
     # The dbt installed beside this Python, even when the venv's bin is not on PATH.
-    resources={"dbt": DbtCliResource(project_dir=dbt_project,
+    resources={SETTINGS: BarometreSettings(), "dbt": DbtCliResource(project_dir=dbt_project,
                                      dbt_executable=shutil.which("dbt") or str(Path(sys.executable).parent / "dbt"))},
     executor=dg.in_process_executor,
 )

@@ -4,6 +4,7 @@ import dagster as dg
 
 from ingest import deliveries, warehouse
 from orchestration.resources import DUCKDB_POOL
+from orchestration.run_settings import KEY as SETTINGS
 
 TABLES = ("roadmap_actions", "roadmap_values", "roadmap_milestones", "budget_lines", "council_decisions")
 
@@ -17,6 +18,7 @@ TABLES = ("roadmap_actions", "roadmap_values", "roadmap_milestones", "budget_lin
                 "(quality/roadmap_gate.py) and is appended as a new version of its service. A refused delivery "
                 "stops the run with its file, sheet, row and column; what was accepted before stays.",
     pool=DUCKDB_POOL,
+    required_resource_keys={SETTINGS},
 )
 def service_deliveries(context: dg.AssetExecutionContext):
     with warehouse.connect() as con:

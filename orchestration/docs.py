@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import re
 import subprocess
 import sys
@@ -22,7 +23,6 @@ REMOTE = re.compile(r"<(?:script|link|img)[^>]+(?:src|href)=[\"']?(?:https?:)?//
 
 def build(target: Path) -> Path:
     """Generate the static docs page into `target`; return its path. Refuses in a second without a warehouse."""
-    settings.export_env()
     path = settings.warehouse_path()
     if not path.exists():
         raise ValueError(f"no warehouse at {path}: the docs describe its tables. Run `make run` (or "
@@ -31,7 +31,7 @@ def build(target: Path) -> Path:
     # a child process: dbt keeps its DuckDB connection open for as long as the process lives
     done = subprocess.run([str(Path(sys.executable).parent / "dbt"), "docs", "generate", "--static", "--quiet",
                            "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
-                           "--target-path", str(target)], capture_output=True, text=True)
+                           "--target-path", str(target), "--vars", json.dumps(settings.dbt_vars())], capture_output=True, text=True)
     if done.returncode:
         raise ValueError(f"dbt docs generate failed: {(done.stdout + done.stderr).strip()[-800:]}")
     page = target / "static_index.html"

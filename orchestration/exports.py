@@ -16,6 +16,7 @@ from dagster_dbt import get_asset_key_for_model
 from ingest import settings, warehouse
 from orchestration.dbt_assets import barometre_dbt_assets
 from orchestration.resources import DUCKDB_POOL
+from orchestration.run_settings import KEY as SETTINGS
 
 MARTS = ("dim_commune", "dim_indicator", "fct_indicator_value", "engagement_1", "engagement_2", "engagement_3",
          "barometer", "idh4", "idh4_plan_comparison", "pcaet_facts", "roadmap_indicator", "roadmap_milestone",
@@ -51,6 +52,7 @@ def write_exports(target: Path, between_renames: Callable[[], None] | None = Non
     deps=[get_asset_key_for_model([barometre_dbt_assets], m) for m in MARTS],
     kinds={"parquet", "csv"},
     pool=DUCKDB_POOL,
+    required_resource_keys={SETTINGS},
     description="Parquet and CSV copies of the marts and the audit trail under $BAROMETRE_HOME/exports/.",
 )
 def analyst_exports(context: dg.AssetExecutionContext) -> dg.MaterializeResult:

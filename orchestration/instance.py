@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from ingest import settings
@@ -16,9 +17,10 @@ telemetry:
 
 
 def ensure_dagster_home() -> Path:
-    """Create DAGSTER_HOME with a dagster.yaml that limits every pool (the DuckDB writers' included) to one step at a time."""
-    env = settings.export_env()
-    home = Path(env["DAGSTER_HOME"])
+    """Create DAGSTER_HOME (default $BAROMETRE_HOME/dagster) with a dagster.yaml that limits every pool
+    (the DuckDB writers' included) to one step at a time. Dagster finds its instance through this one
+    variable, so the CLI sets it for itself and for the UI it starts."""
+    home = Path(os.environ.setdefault("DAGSTER_HOME", str(settings.dagster_home())))
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
     if not config.exists():

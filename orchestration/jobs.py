@@ -5,6 +5,7 @@ from datetime import datetime
 import dagster as dg
 
 from ingest import settings
+from orchestration.run_settings import run_config
 
 PUBLICATION = dg.AssetSelection.assets(dg.AssetKey(["publication", "barometer"]))
 
@@ -45,7 +46,9 @@ def triennial_publication(context: dg.ScheduleEvaluationContext):
     year = (context.scheduled_execution_time or datetime.now()).year
     if not settings.is_cycle_year(year):
         return dg.SkipReason(f"{year} is not a cycle year (cycles every 3 years from {settings.cycle_anchor()}).")
-    return dg.RunRequest(run_key=f"barometer-{year}", tags={"barometre/cycle": str(year)})
+    # the cycle is the run's configuration (what the publication uses), and its tag
+    return dg.RunRequest(run_key=f"barometer-{year}", run_config=run_config({"cycle": year}),
+                         tags={"barometre/cycle": str(year)})
 
 
 schedules = [annual_refresh, triennial_publication]

@@ -92,9 +92,23 @@ def target_folder(cycle: int, new_revision: bool) -> Path:
     if existing and not new_revision:
         raise PublicationError(
             f"Cycle {cycle} is already published in {existing[-1]}; a publication is never overwritten. "
-            f"To publish corrected figures, run `barometre publish --cycle {cycle} --new-revision`.")
+            f"To publish corrected figures, run `barometre publish --cycle {cycle} --new-revision` "
+            "(launchpad: new_revision: true).")
     name = f"{cycle}" if not existing else f"{cycle}-r{len(existing) + 1}"
     return settings.published_dir() / name
+
+
+def check_publishable() -> Path:
+    """Refuse, before any refresh, a cycle in the future (unless forced) or one already published
+    (unless a new revision is asked for); return the folder the publication will take."""
+    from datetime import date
+
+    cycle = settings.cycle()
+    if cycle > date.today().year and not settings.force_future():
+        raise ValueError(
+            f"cycle {cycle} is in the future (today is {date.today():%Y-%m-%d}); a published cycle can never be "
+            "overwritten, so a typo would stay forever. Check the cycle, or set force_future (CLI: --force-future).")
+    return target_folder(cycle, settings.new_revision())
 
 
 def publish(cycle: int, run_id: str, new_revision: bool = False,

@@ -6,6 +6,7 @@ from dagster_dbt import get_asset_key_for_model
 from ingest import settings, warehouse
 from orchestration.dbt_assets import barometre_dbt_assets
 from orchestration.resources import DUCKDB_POOL
+from orchestration.run_settings import KEY as SETTINGS
 
 
 @dg.asset(
@@ -13,6 +14,7 @@ from orchestration.resources import DUCKDB_POOL
     group_name="publication",
     kinds={"duckdb", "parquet"},
     pool=DUCKDB_POOL,
+    required_resource_keys={SETTINGS},
     description="The barometer of the latest cycle published before the current one (T-1), read from "
                 "$BAROMETRE_HOME/published/; an empty table when none exists yet.",
 )
@@ -32,6 +34,7 @@ def previous_barometer(context: dg.AssetExecutionContext) -> dg.MaterializeResul
     deps=[get_asset_key_for_model([barometre_dbt_assets], "barometer"), dg.AssetKey(["exports", "analyst_files"])],
     kinds={"parquet", "csv", "html"},
     pool=DUCKDB_POOL,
+    required_resource_keys={SETTINGS},
     description="Triennial publication (write-audit-publish) of the barometer under $BAROMETRE_HOME/published/<cycle>/: "
                 "barometer.parquet, barometer.csv (French Excel), report.html, manifest.json. Runs only when every "
                 "upstream gate passed; a published cycle is never overwritten.",
@@ -39,9 +42,8 @@ def previous_barometer(context: dg.AssetExecutionContext) -> dg.MaterializeResul
 def barometer_publication(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     from orchestration.publication import PublicationError, publish
 
-    new_revision = bool(context.run.tags.get("barometre/new_revision"))
     try:
-        folder, manifest = publish(settings.cycle(), context.run_id, new_revision=new_revision)
+        folder, manifest = publish(settings.cycle(), context.run_id, new_revision=settings.new_revision())
     except PublicationError as exc:
         raise dg.Failure(description=f"Publication refused: {exc}") from None
     return dg.MaterializeResult(metadata={

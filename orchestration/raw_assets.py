@@ -6,6 +6,7 @@ import dagster as dg
 from ingest import landing, sources, warehouse
 from ingest.catalog import DATASETS, Dataset
 from orchestration.resources import DUCKDB_POOL
+from orchestration.run_settings import KEY as SETTINGS
 
 
 def raw_key(name: str) -> dg.AssetKey:
@@ -23,6 +24,7 @@ def build_raw_asset(ds: Dataset) -> tuple[dg.AssetsDefinition, dg.AssetChecksDef
         pool=DUCKDB_POOL,
         owners=["team:data-engineering"],
         metadata={"file": ds.file, "vintage": ds.vintage, "key": ", ".join(ds.key)},
+        required_resource_keys={SETTINGS},
     )
     def _raw(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
         payload, origin, mode = sources.fetch(ds)
@@ -40,6 +42,7 @@ def build_raw_asset(ds: Dataset) -> tuple[dg.AssetsDefinition, dg.AssetChecksDef
         name="gx_gate",
         blocking=True,
         pool=DUCKDB_POOL,
+        required_resource_keys={SETTINGS},
         description="great-expectations suite (schema, keys, territory communes, ranges, secret markers). "
                     "Promotes the batch from landing to raw only when it passes.",
     )
@@ -79,6 +82,7 @@ def raw_definitions() -> tuple[list, list]:
     blocking=False,
     additional_deps=[raw_key("insee_comparateur_2021")],
     pool=DUCKDB_POOL,
+    required_resource_keys={SETTINGS},
     description="WARN: a territory commune whose RP2022 population moved more than 20 % from RP2018.",
 )
 def population_drift_check(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:

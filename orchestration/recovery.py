@@ -85,17 +85,16 @@ def _orphans() -> list[str]:
     They only write marts_candidate, but they hold DuckDB's lock, or take it a moment later."""
     import signal
 
-    wanted = f"BAROMETRE_DUCKDB_PATH={settings.warehouse_path()}".encode()
+    wanted = json.dumps(str(settings.warehouse_path())).encode()  # in its --vars
     done = []
     for proc in Path("/proc").glob("[0-9]*"):
         try:
             cmdline = (proc / "cmdline").read_bytes()
-            environ = (proc / "environ").read_bytes().split(b"\0")
             ppid = int(next(line.split()[1] for line in (proc / "status").read_text().splitlines()
                             if line.startswith("PPid:")))
         except (OSError, StopIteration, ValueError):
             continue  # gone, or not ours to read
-        if b"dbt" not in cmdline or wanted not in environ or (ppid != 1 and Path(f"/proc/{ppid}").exists()):
+        if b"dbt" not in cmdline or wanted not in cmdline or (ppid != 1 and Path(f"/proc/{ppid}").exists()):
             continue
         pid = int(proc.name)
         os.kill(pid, signal.SIGKILL)  # its output is refused anyway: nothing to finish cleanly

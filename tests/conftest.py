@@ -30,13 +30,13 @@ def pipeline_home(tmp_path_factory) -> Path:
     os.environ.pop("DAGSTER_HOME", None)
     os.environ.pop("BAROMETRE_SNAPSHOT_DIR", None)
     os.environ["BAROMETRE_SOURCE"] = "embedded"
-    from orchestration.cli import execute_refresh, summarise
+    from orchestration.cli import execute_job, summarise
     from orchestration.instance import ensure_dagster_home
 
     deliver_examples(home)
 
     ensure_dagster_home()
-    result = execute_refresh()
+    result = execute_job("refresh")
     ok, lines = summarise(result)
     assert ok, "\n".join(lines)
     return home

@@ -8,7 +8,7 @@
 {%- endmacro %}
 
 {# Staging of a file in the tidy layout (PROVENANCE §24-§35): typed, nothing renamed or dropped. #}
-{% macro tidy_staging(table) -%}
+{% macro tidy_staging(source_name, table) -%}
 select
     geo_level,
     geo_code,
@@ -16,5 +16,5 @@ select
     try_cast(nullif(trim(year), '') as integer) as year,
     {{ insee_number('value') }} as value,
     unit
-from {{ source('raw', table) }}
+from {{ source(source_name, table) }}
 {%- endmacro %}

@@ -1,7 +1,7 @@
 -- For each territory commune and indicator, the latest year's value beside the EPCI, the
 -- département, the region and France for the same year. A comparison value computed from
 -- full commune coverage is preferred to a published one; `*_basis` says which was used.
-with f as (select * from {{ ref('fct_indicator_value') }} where value is not null),
+with f as (select * from {{ ref('int_indicator_values') }} where value is not null),
 latest as (
     select indicator_id, max(year) as year
     from f where territory_level = 'commune'

@@ -3,7 +3,7 @@
 -- sub-index, the census (RP2023 / RP2017) for education, 2021 (deaths 2016-2021) for health.
 -- Fixed bounds (RP2017, Filosofi 2019), so that the barometer compares T and T-1 on one scale;
 -- marts.idh4 has both methods. Aggregates cover the same communes for the composite and its parts.
-with i as (select * from {{ ref('idh4') }} where bounds_method = 'fixed'),
+with i as (select * from {{ ref('int_idh4') }} where bounds_method = 'fixed'),
 long as (
     select territory_level, territory_code, 'idh4' as indicator_id, vintage as year, idh4 as value, i.* exclude (territory_level, territory_code) from i
     -- Health has a single vintage in the inputs: one row, so that no "T-1" pretends to compare it.

@@ -27,7 +27,7 @@ prev_data as (
 ),
 prev_pub as (
     select indicator_id, cycle as previous_cycle, annee_t as year, valeur_t as value
-    from {{ source('raw', 'previous_barometer') }}
+    from {{ ref('stg_published__previous_barometer') }}
     where cycle < {{ cycle }} and valeur_t is not null
     qualify row_number() over (partition by indicator_id order by cycle desc) = 1
 ),

@@ -10,7 +10,7 @@ with ours as (
 )
 select
     p.territory_level,
-    p.territory_code,
+    cast(p.territory_code as varchar) as territory_code,
     p.territory_name,
     p.idh4_min as plan_idh4_min,
     p.idh4_max as plan_idh4_max,

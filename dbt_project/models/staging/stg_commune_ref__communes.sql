@@ -11,4 +11,4 @@ select
     cast(population_pkg0_8_0_pl2016_src3677855 as integer) as population_2016,
     cast(population_pkg4_0_0_cog2024a_src7739582 as integer) as population_2021,
     cast(population_pkg4_1_0_cog2024_src8290591 as integer) as population_2022
-from {{ source('raw', 'commune_reference') }}
+from {{ source('geo', 'commune_reference') }}

@@ -10,4 +10,4 @@ select
     CV as pseudo_canton_code,
     ZE2020 as zone_emploi_2020,
     BV2012 as bassin_vie_2012
-from {{ source('raw', 'geo_appartenance_2022') }}
+from {{ source('geo', 'appartenance_2022') }}

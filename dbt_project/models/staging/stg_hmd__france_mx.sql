@@ -4,4 +4,4 @@ select
     cast(age as integer) as age,
     sex,
     cast(value as double) as mx
-from {{ source('raw', 'hmd_france_mx') }}
+from {{ source('hmd', 'france_mx') }}

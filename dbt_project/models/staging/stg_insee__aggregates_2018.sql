@@ -9,4 +9,4 @@ select
     {% for c in ['P18_POP','P13_POP','NAIS1318','DECE1318','P18_LOG','P18_RP','P18_LOGVAC','P18_RP_PROP','P18_EMPLT','P13_EMPLT','P18_POP1564','P18_CHOM1564','P18_ACT1564','ETTOT18'] -%}
     try_cast({{ c }} as double) as {{ c | lower }}{{ "," if not loop.last }}
     {% endfor %}
-from {{ source('raw', 'insee_aggregates_2018') }}
+from {{ source('insee', 'aggregates_2018') }}

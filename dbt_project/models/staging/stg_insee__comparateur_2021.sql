@@ -29,4 +29,4 @@ select
     {{ insee_is_secret('TP6019') }} or (TP6019 is null or trim(TP6019) = '') as tp6019_is_missing,
     -- Merged communes keep a row with every census cell empty; their people are counted in the absorbing commune.
     P18_POP is null or trim(P18_POP) = '' as is_merged_row
-from {{ source('raw', 'insee_comparateur_2021') }}
+from {{ source('insee', 'comparateur_2021') }}

@@ -39,4 +39,4 @@ select
     {{ insee_is_secret('PIMP21') }} or (PIMP21 is null or trim(PIMP21) = '') as pimp21_is_missing,
     -- Merged communes keep a row with every census cell empty; their people are counted in the absorbing commune.
     P22_POP is null or trim(P22_POP) = '' as is_merged_row
-from {{ source('raw', 'insee_comparateur_2025') }}
+from {{ source('insee', 'comparateur_2025') }}

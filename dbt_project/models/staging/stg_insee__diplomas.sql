@@ -6,5 +6,5 @@ select
     cast(TIME_PERIOD as integer) as year,
     EDUC as educ,
     {{ insee_number('OBS_VALUE') }} as population
-from {{ source('raw', 'insee_diplomas_melodi') }}
+from {{ source('insee', 'diplomas_melodi') }}
 where GEO_OBJECT = 'COM' and SEX = '_T' and AGE = 'Y_GE15'

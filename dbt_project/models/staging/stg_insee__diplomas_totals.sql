@@ -5,5 +5,5 @@ select
     cast(TIME_PERIOD as integer) as year,
     EDUC as educ,
     {{ insee_number('OBS_VALUE') }} as population
-from {{ source('raw', 'insee_diplomas_totals') }}
+from {{ source('insee', 'diplomas_totals') }}
 where SEX = '_T' and AGE = 'Y_GE15'

@@ -36,4 +36,4 @@ select
     {{ insee_number('BPE_2024_C201') }} as bpe_2024_c201,
     {{ insee_number('BPE_2024_C301') }} as bpe_2024_c301,
     {{ insee_number('BPE_2024_D307') }} as bpe_2024_d307
-from {{ source('raw', 'insee_dossier_complet_2025') }}
+from {{ source('insee', 'dossier_complet_2025') }}

@@ -14,4 +14,4 @@ select
     {{ insee_is_secret('MED21') }} or (MED21 is null or trim(MED21) = '') as med21_is_missing,
     {{ insee_is_secret('TP6021') }} or (TP6021 is null or trim(TP6021) = '') as tp6021_is_missing,
     {{ insee_is_secret('RD21') }} or (RD21 is null or trim(RD21) = '') as rd21_is_missing
-from {{ source('raw', 'insee_filosofi_2021') }}
+from {{ source('insee', 'filosofi_2021') }}

@@ -10,6 +10,6 @@ select
     {{ g.split('_')[0].replace('P', '') }} as age_from,
     {{ g.split('_')[1] if '_' in g else 110 }} as age_to,
     cast(pop_{{ g }} as double) as population
-from {{ source('raw', 'insee_pop_age_france') }}
+from {{ source('insee', 'pop_age_france') }}
 {% if not loop.last %}union all{% endif %}
 {% endfor %}

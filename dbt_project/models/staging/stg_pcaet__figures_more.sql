@@ -13,4 +13,4 @@ select
     source_title,
     source_url,
     note
-from {{ source('raw', 'pcaet_figures_more') }}
+from {{ source('pcaet', 'figures_more') }}

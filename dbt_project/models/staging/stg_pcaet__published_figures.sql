@@ -12,4 +12,4 @@ select
     source_title,
     source_url,
     note
-from {{ source('raw', 'pcaet_published_figures') }}
+from {{ source('pcaet', 'published_figures') }}

@@ -15,4 +15,4 @@ select
     source_url,
     section,
     note
-from {{ source('raw', 'published_comparison_figures') }}
+from {{ source('published', 'comparison_figures') }}
