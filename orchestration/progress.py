@@ -28,6 +28,7 @@ class Progress:
         self.instance, self.run_id, self.interval = instance, run_id, interval
         self.out = out or sys.stderr
         self.started: dict[str, float] = {}
+        self.last: dict[str, float] = {}
         self.built: dict[str, Counter] = {}
         self.checks: dict[str, Counter] = {}
         self.printed: set[str] = set()
@@ -67,6 +68,7 @@ class Progress:
                 event.event_specific_data.asset_key
             phase = phase_of(key)
             self.started.setdefault(phase, entry.timestamp)
+            self.last[phase] = entry.timestamp
             if kind == dg.DagsterEventType.ASSET_MATERIALIZATION:
                 self.built.setdefault(phase, Counter())[key.path[0]] += 1
             else:
@@ -85,6 +87,11 @@ class Progress:
                     self._close(earlier, until=entry.timestamp)
                 if phase == "dbt":
                     self._say("dbt: building the models and testing them (dbt build)...")
+        elif kind == dg.DagsterEventType.STEP_SUCCESS:
+            step = event.step_key or ""
+            for phase in ("dbt", "exports", "publication"):
+                if phase[:4] in step:
+                    self.last[phase] = entry.timestamp
         elif kind == dg.DagsterEventType.STEP_FAILURE:
             self._say(f"FAILED: step {event.step_key} (the message follows)")
 
@@ -92,7 +99,7 @@ class Progress:
         if phase in self.printed or phase not in self.started:
             return
         self.printed.add(phase)
-        took = (until or time.time()) - self.started[phase]
+        took = (until or self.last.get(phase, self.started[phase])) - self.started[phase]
         built, checks = self.built.get(phase, Counter()), self.checks.get(phase, Counter())
         tests = f"{checks['passed']} passed, {checks['failed']} failed, {checks['warned']} warnings"
         if phase == "landing":

@@ -45,7 +45,9 @@ class BarometreSettings(dg.ConfigurableResource):
             self._previous = settings.apply(self.values())
         except ValueError as exc:
             raise dg.Failure(description=f"run configuration refused: {exc}") from None
-        run = context.dagster_run
+        run = context.run
+        if run is not None and context.instance is not None:
+            context.instance.add_run_tags(run.run_id, settings.run_tags())
         if run is not None and run.job_name == "publish":
             from orchestration.publication import PublicationError, check_publishable
 
@@ -54,8 +56,6 @@ class BarometreSettings(dg.ConfigurableResource):
             except (PublicationError, ValueError) as exc:
                 settings.apply(self._previous)
                 raise dg.Failure(description=f"Publication refused before any refresh: {exc}") from None
-        if run is not None and context.instance is not None:
-            context.instance.add_run_tags(run.run_id, settings.run_tags())
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
         settings.apply(self._previous)

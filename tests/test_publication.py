@@ -184,6 +184,53 @@ def test_triennial_schedule_skips_other_years():
     assert isinstance(skipped, dg.SkipReason) and "2025 is not a cycle year" in skipped.skip_message
     request = triennial_publication(dg.build_schedule_context(scheduled_execution_time=datetime(2027, 9, 15)))
     assert isinstance(request, dg.RunRequest) and request.tags["barometre/cycle"] == "2027"
+    assert request.run_config["resources"]["barometre"]["config"] == {"cycle": 2027}  # what the publication uses
+
+
+def test_the_launchpad_config_of_publish_is_checked_before_any_refresh(published):
+    """What the UI launches: the publish job with `resources.barometre.config`; an existing cycle is
+    refused when the run starts, with its folder, and the run still says what it was asked."""
+    from orchestration.definitions import defs
+    from orchestration.run_settings import run_config
+
+    before = fingerprint(published / "published")
+    with dg.DagsterInstance.get() as instance:
+        result = defs.resolve_job_def("publish").execute_in_process(
+            run_config=run_config({"cycle": 2024, "territory": "200042190"}), instance=instance, raise_on_error=False)
+        tags = instance.get_run_by_id(result.run_id).tags
+        failure = next(e.dagster_event.event_specific_data.error.to_string() for e in instance.all_logs(result.run_id)
+                       if e.dagster_event and e.dagster_event.event_type_value == "RESOURCE_INIT_FAILURE")
+    assert not result.success
+    assert not [e for e in result.all_events if e.event_type_value == "ASSET_MATERIALIZATION"]
+    assert f"Cycle 2024 is already published in {published / 'published' / '2024'}" in failure
+    assert tags["barometre/cycle"] == "2024" and tags["barometre/territory"] == "200042190"
+    assert fingerprint(published / "published") == before
+    assert settings.cycle() == 2024 and settings._run == {}  # the run's settings ended with it
+
+
+def test_cli_runs_are_listed_under_their_job_and_say_each_phase(published):
+    import io
+
+    from orchestration.cli import repository_label
+    from orchestration.progress import Progress
+
+    with dg.DagsterInstance.get() as instance:
+        runs = instance.get_runs(dg.RunsFilter(job_name="publish", tags={".dagster/repository": repository_label()}))
+        assert runs, "the UI lists a job's runs by this tag"
+        run = runs[-1]  # the fixture's `barometre publish --cycle 2024`
+        assert {k: run.tags[k] for k in ("barometre/territory", "barometre/source", "barometre/snapshot",
+                                          "barometre/cycle")} == {"barometre/territory": "200042190",
+                                                                  "barometre/source": "embedded",
+                                                                  "barometre/snapshot": "shipped",
+                                                                  "barometre/cycle": "2024"}
+        out = io.StringIO()
+        with Progress(instance, run.run_id, out=out):  # replays the run's events, as the terminal saw them
+            pass
+    lines = out.getvalue().splitlines()
+    assert [line.split("] ")[1].split(":")[0] for line in lines if "] " in line] == [
+        "landing and gates", "dbt", "dbt", "exports", "publication"]
+    assert f"{len(DATASETS) + 6} raw tables landed" in out.getvalue()  # + the previous barometer, 5 service tables
+    assert "14 marts" in out.getvalue() and "0 failed" in out.getvalue()
 
 
 def test_report_opens_with_a_plain_french_summary(published):

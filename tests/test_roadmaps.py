@@ -149,6 +149,7 @@ def test_a_refused_delivery_in_the_inbox_stops_the_run_and_changes_nothing(pipel
     import dagster as dg
 
     from orchestration.delivery_assets import service_deliveries
+    from orchestration.run_settings import BarometreSettings
 
     def state():
         with duckdb.connect(str(pipeline_home / "warehouse.duckdb"), read_only=True) as con:
@@ -159,7 +160,7 @@ def test_a_refused_delivery_in_the_inbox_stops_the_run_and_changes_nothing(pipel
     dropped = pipeline_home / "inbox" / "roadmaps" / bad.name
     dropped.write_bytes(bad.read_bytes())
     try:
-        result = dg.materialize([service_deliveries], raise_on_error=False)
+        result = dg.materialize([service_deliveries], resources={"barometre": BarometreSettings()}, raise_on_error=False)
         failure = next(e for e in result.all_events if e.event_type_value == "STEP_FAILURE")
         text = failure.event_specific_data.error.message
         assert "feuille_service_x.xlsx: sheet 'valeurs', row 4, column 'Valeur'" in text and "Remove or correct" in text
