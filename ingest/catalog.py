@@ -56,6 +56,9 @@ class Dataset:
     periods: tuple[str, ...] = ()  # columns holding a period as published (2022-T3, 2012-2014), read as a year when one
     # (code column, level column or fixed level): territory codes that must exist in the geography reference
     codes: tuple[tuple[str, str], ...] | None = None
+    # How often the producer publishes: yearly (INSEE's summer releases, most files) or monthly (a register
+    # kept up to date: charging points, DPE); the freshness checks and the schedules follow it.
+    rhythm: str = "yearly"
 
 
 GEOGRAPHY = Dataset(
@@ -399,6 +402,7 @@ IRVE_CARPOOL = tidy(
     required_variables=("irve_nb_points_charge", "covoiturage_nb_places_declarees"),
     at_most=(("irve_nb_stations", "irve_nb_points_charge"), ("irve_nb_points_charge_50kw_plus", "irve_nb_points_charge")),
     covers_territory=False,  # an absent commune has no charging point and no car-pool place
+    rhythm="monthly",  # registers kept up to date (states of October and September 2026)
 )
 
 ADEME_DPE = tidy(
@@ -407,6 +411,7 @@ ADEME_DPE = tidy(
     rules=(Rule("diagnostics", r"^dpe_nb_diagnostics_etiquette_[a-g]$", r"^count \(diagnostics\)$"),),
     required_variables=tuple(f"dpe_nb_diagnostics_etiquette_{x}" for x in "abcdefg"),
     geo_levels=("COM", "DEP", "FRANCE"),
+    rhythm="monthly",  # the DPE base grows with every diagnostic
 )
 
 CAF_BENEFICIARIES = tidy(

@@ -5,6 +5,7 @@ from datetime import datetime
 import dagster as dg
 
 from ingest import settings
+from orchestration import freshness
 from orchestration.run_settings import run_config
 
 PUBLICATION = dg.AssetSelection.assets(dg.AssetKey(["publication", "barometer"]))
@@ -23,11 +24,18 @@ publish_job = dg.define_asset_job(
     executor_def=dg.in_process_executor,
 )
 
+registers_job = dg.define_asset_job(
+    "refresh_registers",
+    selection=dg.AssetSelection.assets(*freshness.keys("monthly")).downstream() - PUBLICATION,
+    description="The registers a producer keeps up to date (charging points, DPE), gated, and what is built from them.",
+    executor_def=dg.in_process_executor,
+)
+
 # INSEE publishes each census vintage and Filosofi at the end of June: refresh on 1 July.
 annual_refresh = dg.ScheduleDefinition(
     name="annual_refresh",
     job=refresh_job,
-    cron_schedule="0 6 1 7 *",
+    cron_schedule=freshness.RHYTHMS["yearly"][0],
     execution_timezone="Europe/Paris",
     default_status=dg.DefaultScheduleStatus.RUNNING,
     description="Yearly refresh after INSEE's summer releases (census, Filosofi).",
@@ -51,5 +59,14 @@ def triennial_publication(context: dg.ScheduleEvaluationContext):
                          tags={"barometre/cycle": str(year)})
 
 
-schedules = [annual_refresh, triennial_publication]
-jobs = [refresh_job, publish_job]
+monthly_registers = dg.ScheduleDefinition(
+    name="monthly_registers",
+    job=registers_job,
+    cron_schedule=freshness.RHYTHMS["monthly"][0],
+    execution_timezone="Europe/Paris",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+    description="Monthly refresh of the registers (IRVE charging points and car-pool places, ADEME DPE).",
+)
+
+schedules = [annual_refresh, monthly_registers, triennial_publication]
+jobs = [refresh_job, publish_job, registers_job]

@@ -5,6 +5,7 @@ import dagster as dg
 
 from ingest import landing, sources, warehouse
 from ingest.catalog import DATASETS, Dataset
+from orchestration import freshness
 from orchestration.resources import DUCKDB_POOL
 from orchestration.run_settings import KEY as SETTINGS
 
@@ -25,6 +26,7 @@ def build_raw_asset(ds: Dataset) -> tuple[dg.AssetsDefinition, dg.AssetChecksDef
         owners=["team:data-engineering"],
         metadata={"file": ds.file, "vintage": ds.vintage, "key": ", ".join(ds.key)},
         required_resource_keys={SETTINGS},
+        freshness_policy=freshness.policy(ds.rhythm),
     )
     def _raw(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
         payload, origin, mode = sources.fetch(ds)

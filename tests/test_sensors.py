@@ -54,3 +54,27 @@ def test_a_failed_run_leaves_a_readable_incident_file(home):
     text = files[0].read_text(encoding="utf-8")
     assert f"- run: `{result.run_id}`" in text and "`barometre/territory`: 200042190" in text
     assert "### `broken_source`" in text and "gate failed on 3 rows" in text and "## What to do" in text
+
+
+def test_each_source_is_fresh_when_its_schedule_ran():
+    """Every raw asset carries the freshness policy of its release rhythm, and the schedule of that rhythm
+    lands it inside the policy's window (a run at the schedule's tick is fresh at the deadline)."""
+    from datetime import datetime
+
+    from dagster._utils.schedules import cron_string_iterator
+
+    from ingest.catalog import DATASETS
+    from orchestration.definitions import defs
+
+    graph = defs.resolve_asset_graph()
+    schedules = {s.job_name: s for s in defs.schedules}
+    for rhythm, job in (("yearly", "refresh"), ("monthly", "refresh_registers")):
+        wanted = {d.name for d in DATASETS if d.rhythm == rhythm}
+        assert wanted, rhythm
+        for name in wanted:
+            policy = graph.get(dg.AssetKey(["raw", name])).freshness_policy
+            tick = next(cron_string_iterator(datetime(2027, 1, 15).timestamp(), schedules[job].cron_schedule,
+                                             "Europe/Paris"))
+            deadline = next(cron_string_iterator(tick.timestamp(), policy.deadline_cron, policy.timezone))
+            assert deadline - policy.lower_bound_delta <= tick < deadline, (name, tick, deadline)
+            assert dg.AssetKey(["raw", name]) in defs.resolve_job_def(job).asset_layer.asset_graph.executable_asset_keys
