@@ -88,4 +88,9 @@ from (
            income_min, income_max, null, null, null, null, null, education_vintage
     from aggregates
 ) u
-left join {{ ref('dim_commune') }} d on u.territory_level = 'commune' and d.commune_code = u.territory_code
+-- the commune's name as dim_commune gives it (the commune reference first, else INSEE's geography)
+left join (
+    select t.commune_code, coalesce(r.commune_name, t.commune_name) as commune_name
+    from {{ ref('int_territory_communes') }} t
+    left join {{ ref('stg_commune_ref__communes') }} r using (commune_code)
+) d on u.territory_level = 'commune' and d.commune_code = u.territory_code
