@@ -28,9 +28,11 @@ test: install
 test-slow: install
 	$(UV) run --frozen --no-sync pytest -q -m slow
 
-# ruff on the Python; the Dagster definitions load and validate (after dbt parses the project).
+# ruff on the Python, sqlfluff on the dbt SQL (dbt_project/.sqlfluff); the Dagster definitions load and
+# validate (after dbt parses the project).
 lint: install
 	$(UV) run --frozen --no-sync ruff check .
+	$(UV) run --frozen --no-sync sqlfluff lint dbt_project/models dbt_project/tests dbt_project/macros --processes 2
 	$(UV) run --frozen --no-sync python -c "from orchestration.dbt_project import prepare; prepare()"
 	$(UV) run --frozen --no-sync dagster definitions validate -w workspace.yaml
 

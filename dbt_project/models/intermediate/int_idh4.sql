@@ -44,7 +44,7 @@ communes as (
         case when c.idh4 is null then 0.0 else 1.0 end as population_share, c.education_vintage,
         c.health_min, c.health_max, c.education_min, c.education_max, c.income_min, c.income_max,
         c.icm, c.education_x, c.income_x, c.pseudo_canton_code, c.missing_reason
-    from c join territory t using (commune_code)
+    from c join territory using (commune_code)
 )
 select
     u.territory_level,

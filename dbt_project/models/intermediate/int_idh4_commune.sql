@@ -21,7 +21,7 @@ income as (
     union all
     select commune_code, 2019, med19 from {{ ref('stg_insee__comparateur_2021') }} where not is_merged_row
 ),
-vintages as (select * from (values (2021, 2023), (2019, 2017)) v(vintage, education_year)),
+vintages as (select * from (values (2021, 2023), (2019, 2017)) as v (vintage, education_year)),  -- noqa: AL05
 methods as (select unnest(['observed', 'fixed']) as bounds_method),
 health_bounds as (select min(icm) as lo, max(icm) as hi from icm),
 edu_bounds as (select year, min(education_x) as lo, max(education_x) as hi from edu where education_x is not null group by year),

@@ -92,7 +92,7 @@ violence as (
     where geo_level = 'COM' and variable = 'violences_physiques_intrafamiliales_nombre'
 ),
 -- denominators: the census population nearest to year N that the snapshot holds for every commune
-violence_years as (select * from (values (2016, 'p13_pop'), (2019, 'p16_pop'), (2021, 'p18_pop'), (2025, 'p22_pop')) v(year, population_column)),
+violence_years as (select * from (values (2016, 'p13_pop'), (2019, 'p16_pop'), (2021, 'p18_pop'), (2025, 'p22_pop')) as v (year, population_column)),  -- noqa: AL05
 apl as (
     select geo_code as commune_code, year, value as apl
     from {{ ref('stg_drees__apl') }} where geo_level = 'COM' and variable = 'apl_medecins_generalistes'

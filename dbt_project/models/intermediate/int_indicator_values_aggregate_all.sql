@@ -12,7 +12,7 @@ scopes as (
     select 'epci' as territory_level, g.epci_siren as territory_code, i.commune_code
     from (select distinct commune_code from {{ ref('int_indicator_inputs') }}) i
     join {{ ref('stg_geo__communes_2022') }} g using (commune_code)
-    where g.epci_siren != 'ZZZZZZZZZ' 
+    where g.epci_siren != 'ZZZZZZZZZ'
     union all
     select 'departement', i.departement_code, i.commune_code
     from (select distinct commune_code, departement_code from {{ ref('int_indicator_inputs') }}) i

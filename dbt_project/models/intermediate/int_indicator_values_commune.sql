@@ -5,7 +5,7 @@ inp as (
     select i.*, {{ indicator_value('cat.kind', 'i.numerator', 'i.denominator', 'i.direct_value', 'i.period_years', 'cat.scale') }} as value,
            cast(cat.min_denominator as double) as min_denominator
     from {{ ref('int_indicator_inputs') }} i
-    join {{ ref('int_territory_communes') }} t using (commune_code)
+    join {{ ref('int_territory_communes') }} using (commune_code)
     join cat using (indicator_id)
 )
 select

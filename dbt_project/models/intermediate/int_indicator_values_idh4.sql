@@ -17,8 +17,8 @@ select
     indicator_id,
     year,
     value,
-    null::double as numerator,
-    null::double as denominator,
+    cast(null as double) as numerator,
+    cast(null as double) as denominator,
     case when territory_level = 'commune' then 'observed' else 'computed' end as basis,
     case when value is null then 'missing'
          when territory_level != 'commune' and coverage_flag = 'partial' then 'partial' else 'ok' end as quality_flag,

@@ -30,7 +30,7 @@ select
     f.n_communes as communes_covered,
     f.n_communes as communes_expected,
     'aggregates_comparateur_2021ed' as source,
-    cast(null as varchar) as source_url,
+    null::varchar as source_url,
     'Somme sur toutes les communes (arrondissements municipaux exclus), PROVENANCE §9' as note
 from fr_inputs f
 join cat using (indicator_id)

@@ -4,7 +4,7 @@
 select
     GEO as commune_code,
     cast(TIME_PERIOD as integer) as year,
-    EDUC as educ,
+    "EDUC" as educ,
     {{ insee_number('OBS_VALUE') }} as population
 from {{ source('insee', 'diplomas_melodi') }}
 where GEO_OBJECT = 'COM' and SEX = '_T' and AGE = 'Y_GE15'
