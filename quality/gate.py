@@ -175,8 +175,12 @@ _unrendered: list = []  # validation results stored since the Data Docs were las
 def build_data_docs() -> None:
     """Render the Data Docs pages of the results stored since the last rendering, and the index (all of
     them would cost more with every run): after a failed gate, and once per run with the exports."""
-    _context().build_data_docs(resource_identifiers=list(_unrendered) or None)
+    from quality import data_docs
+
+    context = _context()
+    context.build_data_docs(resource_identifiers=list(_unrendered) or None)
     _unrendered.clear()
+    data_docs.localise(Path(context.root_directory) / "uncommitted" / "data_docs" / "local_site")
 
 
 def _plain(row: dict) -> dict:

@@ -173,6 +173,10 @@ def test_exports_manifest_and_audit(pipeline_home, con):
     exports = pipeline_home / "exports"
     docs = pipeline_home / "quality" / "gx" / "uncommitted" / "data_docs" / "local_site"
     assert (docs / "index.html").exists() and len(list(docs.rglob("*.html"))) > len(DATASETS)  # one page per gate result
+    from orchestration.docs import REMOTE  # offline: every script and style comes from the site itself
+
+    assert not [p.name for p in docs.rglob("*.html") if REMOTE.search(p.read_text(encoding="utf-8"))]
+    assert '<script src="static/vendor/bootstrap-table.min.js">' in (docs / "index.html").read_text(encoding="utf-8")
     fct = pd.read_parquet(exports / "fct_indicator_value.parquet")
     assert len(fct) == con.execute("SELECT count(*) FROM marts.fct_indicator_value").fetchone()[0]
     assert (exports / "engagement_1.csv").read_text(encoding="utf-8").startswith("commune_code,")
