@@ -29,6 +29,16 @@ def _shipped(url: str) -> str | None:
     return name if (VENDOR / name).is_file() else None
 
 
+def _local(tag: str, prefix: str) -> str:
+    """A <script> or <link> tag pointing to our copy of what it fetched, or nothing when we ship none."""
+    url = re.search(r"""\b(?:src|href)=["']([^"']+)["']""", tag).group(1)
+    name = _shipped(url)
+    if name is None:
+        return ""
+    tag = re.sub(r"""\s(?:integrity|crossorigin)=["'][^"']*["']""", "", tag)
+    return tag.replace(url, f"{prefix}/vendor/{name}")
+
+
 def localise(site: Path) -> int:
     """Rewrite every page of `site` (the local_site folder) to load nothing from the network; return the
     number of pages rewritten."""
@@ -44,16 +54,7 @@ def localise(site: Path) -> int:
         text = page.read_text(encoding="utf-8")
         prefix = os.path.relpath(site / "static", page.parent).replace(os.sep, "/")
 
-        def local(match: re.Match) -> str:
-            tag = match.group(0)
-            url = re.search(r"""\b(?:src|href)=["']([^"']+)["']""", tag).group(1)
-            name = _shipped(url)
-            if name is None:
-                return ""
-            tag = re.sub(r"""\s(?:integrity|crossorigin)=["'][^"']*["']""", "", tag)
-            return tag.replace(url, f"{prefix}/vendor/{name}")
-
-        new = REMOTE_TAG.sub(local, text)
+        new = REMOTE_TAG.sub(lambda m, prefix=prefix: _local(m.group(0), prefix), text)
         new = REMOTE_LOGO.sub(f'src="{prefix}/images/logo-long.png"', new)
         new = REMOTE_BACKGROUND.sub("none", new)
         if new != text:
