@@ -31,6 +31,35 @@ from ingest.sources import public_name
 
 CSV_NAME, PARQUET_NAME, REPORT_NAME, MANIFEST_NAME = "barometer.csv", "barometer.parquet", "report.html", "manifest.json"
 FOLDER = re.compile(r"^(\d{4})(?:-r(\d+))?$")
+# The published barometer speaks to French readers: marts.barometer's English columns take these headers in
+# barometer.csv and barometer.parquet (the same as every earlier publication, which T-1 reads back).
+PUBLISHED_HEADERS = {
+    "section": "volet",
+    "year_t": "annee_t",
+    "value_t": "valeur_t",
+    "year_t1": "annee_t1",
+    "value_t1": "valeur_t1",
+    "change": "evolution",
+    "trend": "tendance",
+    "value_departement": "valeur_departement",
+    "value_region": "valeur_region",
+    "value_france": "valeur_france",
+    "basis_france": "base_france",
+    "target": "cible",
+    "target_value": "valeur_cible",
+    "target_year": "annee_cible",
+    "gap_to_target": "ecart_cible",
+    "trajectory_value": "valeur_trajectoire",
+    "gap_to_trajectory": "ecart_trajectoire",
+    "quality_t": "qualite_t",
+    "coverage": "couverture",
+    "missing_measure": "mesure_manquante",
+    "candidate_source": "source_qui_servirait",
+    "panel_impacts": "impacts_imputables_pdt",
+    "panel_achievements": "acquis_consolides",
+    "panel_difficulties": "difficultes_retards_echecs",
+    "panel_improvements": "objectifs_amelioration",
+}
 
 
 class PublicationError(Exception):
@@ -125,12 +154,12 @@ def publish(cycle: int, run_id: str, new_revision: bool = False,
     staging.chmod(0o755)  # mkdtemp makes it private; a publication is meant to be read
     try:
         with warehouse.connect() as con:
-            barometer = con.execute("SELECT * FROM marts.barometer WHERE cycle = ? ORDER BY criterion_id, "
-                                    "indicator_id NULLS FIRST", [cycle]).df()
+            published = ("SELECT * RENAME (" + ", ".join(f"{en} AS {fr}" for en, fr in PUBLISHED_HEADERS.items())
+                         + f") FROM marts.barometer WHERE cycle = {int(cycle)} ORDER BY criterion_id, indicator_id NULLS FIRST")
+            barometer = con.execute(published).df()
             if barometer.empty:
                 raise PublicationError(f"marts.barometer has no row for cycle {cycle}: run the refresh first.")
-            con.execute(f"COPY (SELECT * FROM marts.barometer WHERE cycle = {cycle} ORDER BY criterion_id, "
-                        f"indicator_id NULLS FIRST) TO '{staging / PARQUET_NAME}' (FORMAT parquet)")
+            con.execute(f"COPY ({published}) TO '{staging / PARQUET_NAME}' (FORMAT parquet)")
             context = report.gather(con, cycle)
             inputs = con.execute("SELECT dataset, sha256, origin FROM audit.raw_batches WHERE status = 'promoted' "
                                  "ORDER BY dataset").fetchall()

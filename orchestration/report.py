@@ -28,7 +28,7 @@ PAGE_INDICATORS = ("population", "population_evolution_annuelle", "taux_chomage_
                    "part_logements_vacants", "part_75_ans_plus", "equipements_proximite_10000_hab", "idh4",
                    "part_diplome_superieur_cep", "apl_medecins_generalistes", "foyers_rsa_1000_menages",
                    "part_dpe_f_g", "consommation_elec_gaz_residentiel_par_habitant", "conso_espaces_naf_annuelle")
-PANEL_COLUMNS = ("impacts_imputables_pdt", "acquis_consolides", "difficultes_retards_echecs", "objectifs_amelioration")
+PANEL_COLUMNS = ("panel_impacts", "panel_achievements", "panel_difficulties", "panel_improvements")
 # shapes that read in black and white too; the word is always written beside
 ARROWS = {"amélioration": "▲", "dégradation": "▼", "stable": "=", "sans polarité": "↔"}
 FRAGILE = ("small_numbers", "partial", "minimum")
@@ -87,7 +87,7 @@ def gather(con: duckdb.DuckDBPyConnection, cycle: int) -> dict:
         "SELECT b.*, d.kind, d.source, d.source_url FROM marts.barometer b LEFT JOIN marts.dim_indicator d "
         "USING (indicator_id) WHERE b.cycle = ? ORDER BY b.engagement, b.criterion_id, b.indicator_id NULLS FIRST",
         [cycle]).df()
-    for col in ("annee_t", "annee_t1", "polarity"):
+    for col in ("year_t", "year_t1", "polarity"):
         barometer[col] = barometer[col].astype("Int64")
     barometer = barometer.astype(object).where(barometer.notna(), None)
     communes = con.execute("SELECT commune_code, commune_name, population_2022 FROM marts.dim_commune "
@@ -182,8 +182,8 @@ def _commune_pages(con: duckdb.DuckDBPyConnection) -> dict[str, dict]:
         LEFT JOIN ranked r USING (commune_code, indicator_id) LEFT JOIN refs USING (indicator_id, year)
         ORDER BY c.commune_code, list_position(?, c.indicator_id)""", [ids, ids]).df()
     rows = rows.astype(object).where(rows.notna(), None)
-    scores = con.execute("SELECT commune_code, besoin_rattrapage_score, besoin_rattrapage_rang, "
-                         "count(besoin_rattrapage_score) OVER () FROM marts.engagement_1").fetchall()
+    scores = con.execute("SELECT commune_code, catch_up_need_score, catch_up_need_rank, "
+                         "count(catch_up_need_score) OVER () FROM marts.engagement_1").fetchall()
     pages = {code: {"score": s, "rank": r, "of": n, "rows": []} for code, s, r, n in scores}
     for row in rows.to_dict("records"):
         pages.setdefault(row["commune_code"], {"score": None, "rank": None, "of": None, "rows": []})["rows"].append(row)
@@ -194,38 +194,38 @@ def summary(rows: list[dict]) -> dict[str, list[str]]:
     """The first page, generated from the grid: what progresses, what falls behind (against T-1, or
     far below the Nord), the targets, and what remains to be measured. Every sentence carries its
     figure and year; a fragile value (small numbers, partial, minimum) is left out of the verdicts."""
-    solid = [r for r in rows if r.get("indicator_id") and r.get("valeur_t") is not None
-             and r.get("qualite_t") not in FRAGILE]
+    solid = [r for r in rows if r.get("indicator_id") and r.get("value_t") is not None
+             and r.get("quality_t") not in FRAGILE]
 
     def fig(r, value) -> str:
         return figure(value, r.get("kind"), r.get("unit"))
 
     def change(r) -> str:
-        return (f"{r['indicator_label']} : {fig(r, r['valeur_t'])} en {r['annee_t']}, "
-                f"contre {fig(r, r['valeur_t1'])} en {r['annee_t1']}.")
+        return (f"{r['indicator_label']} : {fig(r, r['value_t'])} en {r['year_t']}, "
+                f"contre {fig(r, r['value_t1'])} en {r['year_t1']}.")
 
     # a change too small to show at the indicator's precision ("39 ha against 39 ha") is no verdict
-    visible = [r for r in solid if fig(r, r["valeur_t"]) != fig(r, r.get("valeur_t1"))]
-    progress = [change(r) for r in visible if r.get("tendance") == "amélioration"]
-    behind = [change(r) for r in visible if r.get("tendance") == "dégradation"]
+    visible = [r for r in solid if fig(r, r["value_t"]) != fig(r, r.get("value_t1"))]
+    progress = [change(r) for r in visible if r.get("trend") == "amélioration"]
+    behind = [change(r) for r in visible if r.get("trend") == "dégradation"]
     # the three largest unfavourable gaps to the Nord (rates and indices only: a count of the EPCI is not
     # comparable with the Nord's), same year, relative to the Nord's value
-    gaps = sorted(((r["valeur_t"] - r["valeur_departement"]) * r["polarity"] / abs(r["valeur_departement"]), i, r)
-                  for i, r in enumerate(solid) if r.get("valeur_departement") and r.get("polarity")
+    gaps = sorted(((r["value_t"] - r["value_departement"]) * r["polarity"] / abs(r["value_departement"]), i, r)
+                  for i, r in enumerate(solid) if r.get("value_departement") and r.get("polarity")
                   and r.get("kind") != "count")
-    behind += [f"{r['indicator_label']} : {fig(r, r['valeur_t'])} en {r['annee_t']}, "
-               f"contre {fig(r, r['valeur_departement'])} pour le Nord."
+    behind += [f"{r['indicator_label']} : {fig(r, r['value_t'])} en {r['year_t']}, "
+               f"contre {fig(r, r['value_departement'])} pour le Nord."
                for gap, _, r in gaps[:3] if gap < -0.1]
-    targets = [f"{r['indicator_label']} : {fig(r, r['valeur_t'])} en {r['annee_t']}, pour "
-               f"{fig(r, r['valeur_trajectoire'])} sur la trajectoire vers l'objectif de "
-               f"{fig(r, r['valeur_cible'])} en {r['annee_cible']}."
-               for r in solid if r.get("valeur_trajectoire") is not None and r.get("valeur_cible") is not None
-               and r.get("ecart_trajectoire") not in (None, 0)]
+    targets = [f"{r['indicator_label']} : {fig(r, r['value_t'])} en {r['year_t']}, pour "
+               f"{fig(r, r['trajectory_value'])} sur la trajectoire vers l'objectif de "
+               f"{fig(r, r['target_value'])} en {r['target_year']}."
+               for r in solid if r.get("trajectory_value") is not None and r.get("target_value") is not None
+               and r.get("gap_to_trajectory") not in (None, 0)]
     seen, to_measure = set(), []
     for r in rows:
         if not r.get("indicator_id") and r["criterion_id"] not in seen:
             seen.add(r["criterion_id"])
-            to_measure.append(f"{r['criterion_label']} : {r.get('source_qui_servirait') or 'appréciation du panel'}.")
+            to_measure.append(f"{r['criterion_label']} : {r.get('candidate_source') or 'appréciation du panel'}.")
     return {"progress": progress, "behind": behind, "targets": targets, "to_measure": to_measure}
 
 
@@ -335,13 +335,13 @@ Les mots techniques sont expliqués dans le <a href="#glossaire">glossaire</a> ;
 <th>Nord</th><th>Hauts-de-France</th><th>France</th><th>Cible</th></tr></thead>
 {% for c in criteria %}<tbody class="critere">
 <tr class="crit"><th colspan="8" scope="colgroup">{{ c.id }} — {{ c.label }}</th></tr>
-{% for r in c.rows %}<tr{% if r.qualite_t in fragile %} class="fragile"{% endif %}>
-<td>{% if r.indicator_id %}{{ r.indicator_label }} <small>({{ r.unit }})</small>{% if r.source %}<br><small>Source : {% if r.source_url %}<a href="{{ r.source_url }}">{{ r.source }}</a>{% else %}{{ r.source }}{% endif %}</small>{% endif %}{% else %}<span class="panel">à renseigner par le panel</span>{% endif %}{% set pr = peers.get((r.indicator_id, r.annee_t)) %}{% if pr %}<br><small class="pairs">Parmi les {{ pr.peers }} {{ natures.get(pr.epci_nature, pr.epci_nature) }} de {{ pr.size_class }} de la région qui ont cette donnée : <strong>{{ pr.rank_among_peers }}<sup>{{ "er" if pr.rank_among_peers == 1 else "e" }}</sup></strong> (médiane des pairs {{ num(r, pr.peers_median) }} ; {{ pr.rank_in_region }}<sup>{{ "er" if pr.rank_in_region == 1 else "e" }}</sup> sur {{ pr.epcis_in_region }} EPCI ayant la donnée)</small>{% endif %}{% if r.note %}<br><small>{{ r.note }}</small>{% endif %}{% if r.mesure_manquante and r.indicator_id and loop.first %}<br><small class="panel">Non mesuré : {{ r.mesure_manquante }} — source qui servirait : {{ r.source_qui_servirait }}.</small>{% endif %}</td>
-<td class="n">{{ num(r, r.valeur_t) }}{% if r.annee_t %}<br><small>{{ r.annee_t }}</small>{% endif %}</td>
-<td class="n">{{ num(r, r.valeur_t1) }}{% if r.annee_t1 %}<br><small>{{ r.annee_t1 }}</small>{% endif %}</td>
-<td class="{{ r.tendance | css }}">{{ r.tendance | arrow }} {{ r.tendance }}{% if r.evolution is not none %} ({{ "+" if r.evolution > 0 else "" }}{{ num(r, r.evolution) }}){% endif %}<br>{{ bars(r) }}</td>
-<td class="n">{{ num(r, r.valeur_departement) }}</td><td class="n">{{ num(r, r.valeur_region) }}</td><td class="n">{{ num(r, r.valeur_france) }}</td>
-<td>{% if r.cible %}{{ r.cible }}{% endif %}</td>
+{% for r in c.rows %}<tr{% if r.quality_t in fragile %} class="fragile"{% endif %}>
+<td>{% if r.indicator_id %}{{ r.indicator_label }} <small>({{ r.unit }})</small>{% if r.source %}<br><small>Source : {% if r.source_url %}<a href="{{ r.source_url }}">{{ r.source }}</a>{% else %}{{ r.source }}{% endif %}</small>{% endif %}{% else %}<span class="panel">à renseigner par le panel</span>{% endif %}{% set pr = peers.get((r.indicator_id, r.year_t)) %}{% if pr %}<br><small class="pairs">Parmi les {{ pr.peers }} {{ natures.get(pr.epci_nature, pr.epci_nature) }} de {{ pr.size_class }} de la région qui ont cette donnée : <strong>{{ pr.rank_among_peers }}<sup>{{ "er" if pr.rank_among_peers == 1 else "e" }}</sup></strong> (médiane des pairs {{ num(r, pr.peers_median) }} ; {{ pr.rank_in_region }}<sup>{{ "er" if pr.rank_in_region == 1 else "e" }}</sup> sur {{ pr.epcis_in_region }} EPCI ayant la donnée)</small>{% endif %}{% if r.note %}<br><small>{{ r.note }}</small>{% endif %}{% if r.missing_measure and r.indicator_id and loop.first %}<br><small class="panel">Non mesuré : {{ r.missing_measure }} — source qui servirait : {{ r.candidate_source }}.</small>{% endif %}</td>
+<td class="n">{{ num(r, r.value_t) }}{% if r.year_t %}<br><small>{{ r.year_t }}</small>{% endif %}</td>
+<td class="n">{{ num(r, r.value_t1) }}{% if r.year_t1 %}<br><small>{{ r.year_t1 }}</small>{% endif %}</td>
+<td class="{{ r.trend | css }}">{{ r.trend | arrow }} {{ r.trend }}{% if r.change is not none %} ({{ "+" if r.change > 0 else "" }}{{ num(r, r.change) }}){% endif %}<br>{{ bars(r) }}</td>
+<td class="n">{{ num(r, r.value_departement) }}</td><td class="n">{{ num(r, r.value_region) }}</td><td class="n">{{ num(r, r.value_france) }}</td>
+<td>{% if r.target %}{{ r.target }}{% endif %}</td>
 </tr>{% endfor %}
 {% for r in roadmap_by_criterion.get(c.id, []) %}<tr class="feuille">
 <td>{{ r.indicator_label }} <small>({{ r.unit }})</small><br><small>Feuille de route — {{ r.service }} · indicateur {{ "d'" if r.indicator_type == "impact" else "de " }}{{ r.indicator_type }}{% if r.is_example %} · <strong>exemple fictif</strong>{% endif %}</small></td>
@@ -352,10 +352,10 @@ Les mots techniques sont expliqués dans le <a href="#glossaire">glossaire</a> ;
 <td>{% if r.ambition_value is not none %}{{ qty(r.ambition_value) }} en {{ r.ambition_year }}{% endif %}</td>
 </tr>{% endfor %}
 <tr class="panelrow"><td colspan="8"><strong>Grille du panel</strong> —
-Impacts imputables au PDT : {{ c.panel.impacts_imputables_pdt or "à renseigner" }} ·
-Acquis consolidés : {{ c.panel.acquis_consolides or "à renseigner" }} ·
-Difficultés, retards, échecs : {{ c.panel.difficultes_retards_echecs or "à renseigner" }} ·
-Objectifs d'amélioration : {{ c.panel.objectifs_amelioration or "à renseigner" }}</td></tr>
+Impacts imputables au PDT : {{ c.panel.panel_impacts or "à renseigner" }} ·
+Acquis consolidés : {{ c.panel.panel_achievements or "à renseigner" }} ·
+Difficultés, retards, échecs : {{ c.panel.panel_difficulties or "à renseigner" }} ·
+Objectifs d'amélioration : {{ c.panel.panel_improvements or "à renseigner" }}</td></tr>
 </tbody>{% endfor %}
 </table>
 {% endfor %}
@@ -464,7 +464,7 @@ def render(context: dict) -> str:
         **context, fr=fr, num=num, page_num=num, qty=quantity, natures=EPCI_NATURES, roadmap_by_criterion=roadmap_by_criterion, fragile=FRAGILE, glossary=GLOSSARY,
         grid=sorted((e, list(c.values())) for e, c in grid.items()), engagement_labels=ENGAGEMENTS,
         summary=summary(context["barometer"]), published_on=f"{date.today():%d/%m/%Y}",
-        bars=lambda r: Markup(report_charts.bars_t_t1(r["valeur_t"], r["valeur_t1"], lambda v: num(r, v))),
+        bars=lambda r: Markup(report_charts.bars_t_t1(r["value_t"], r["value_t1"], lambda v: num(r, v))),
         commune_chart=Markup(report_charts.commune_chart(context["maps"][0], map_fmt(context["maps"][0]))),
         map_svg=lambda m: Markup(report_charts.choropleth(m, context["contours"], numbers, map_fmt(m))),
     )

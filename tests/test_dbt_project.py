@@ -71,3 +71,23 @@ def test_generic_tests_live_under_tests_generic():
     assert sorted(p.stem for p in (DBT_PROJECT_DIR / "tests" / "generic").glob("*.sql")) == [
         "accepted_range", "expression_is_true", "row_count_equals", "unique_combination"]
     assert not any("{% test" in p.read_text() for p in (DBT_PROJECT_DIR / "macros").glob("*.sql"))
+
+
+def test_mart_columns_follow_one_language(manifest):
+    """English column names in every mart (indicator identifiers, French as in dim_indicator, may lead a
+    pivoted column); the publication gives French headers to readers."""
+    from orchestration.publication import PUBLISHED_HEADERS
+
+    french = re.compile(r"(^|_)(annee|valeur|ecart|rang|tendance|cible|couverture|qualite|besoin|disponibilite|bornes|"
+                        r"comparaison|citation|volet|evolution|mesure|acquis|objectifs|emplois|taux|part)(_|$)")
+    indicators = sorted(re.findall(r"^(\w+),", (DBT_PROJECT_DIR / "seeds" / "indicator_catalogue.csv").read_text(),
+                                   re.M)[1:], key=len, reverse=True)
+
+    def own_words(column: str) -> str:  # what the column says besides a leading indicator identifier
+        return next((column[len(i):] for i in indicators if column.startswith(i)), column)
+
+    marts = [n for n in manifest["nodes"].values() if n["resource_type"] == "model" and _layer(n) == "marts"]
+    offending = [f"{n['name']}.{c}" for n in marts for c in n["columns"] if french.search(own_words(c))]
+    assert not offending, offending
+    barometer = next(n for n in marts if n["name"] == "barometer")
+    assert set(PUBLISHED_HEADERS) <= set(barometer["columns"])  # every renamed header exists in the mart

@@ -108,17 +108,17 @@ def test_a_held_warehouse_stops_the_run_in_one_paragraph(tmp_path, monkeypatch, 
 def test_summary_leaves_fragile_values_and_counts_out_of_the_verdicts():
     from orchestration.report import summary
 
-    base = {"criterion_id": "X", "criterion_label": "Critère", "unit": "%", "polarity": -1, "annee_t": 2023,
-            "annee_t1": 2012, "valeur_departement": None, "qualite_t": "ok", "kind": "ratio", "valeur_trajectoire": None}
+    base = {"criterion_id": "X", "criterion_label": "Critère", "unit": "%", "polarity": -1, "year_t": 2023,
+            "year_t1": 2012, "value_departement": None, "quality_t": "ok", "kind": "ratio", "trajectory_value": None}
     rows = [
-        {**base, "indicator_id": "a", "indicator_label": "Taux A", "valeur_t": 10.0, "valeur_t1": 12.0, "tendance": "amélioration"},
-        {**base, "indicator_id": "b", "indicator_label": "Taux B", "valeur_t": 9.0, "valeur_t1": 5.0, "tendance": "dégradation",
-         "qualite_t": "small_numbers"},
-        {**base, "indicator_id": "c", "indicator_label": "Emplois", "valeur_t": 100.0, "valeur_t1": None, "tendance": "x",
-         "kind": "count", "valeur_departement": 10_000.0, "polarity": 1},
-        {**base, "indicator_id": "d", "indicator_label": "Taux D", "valeur_t": 30.0, "valeur_t1": None, "tendance": "x",
-         "valeur_departement": 20.0},
-        {**base, "indicator_id": None, "criterion_id": "Y", "criterion_label": "Handicap", "source_qui_servirait": "CAF, AAH"},
+        {**base, "indicator_id": "a", "indicator_label": "Taux A", "value_t": 10.0, "value_t1": 12.0, "trend": "amélioration"},
+        {**base, "indicator_id": "b", "indicator_label": "Taux B", "value_t": 9.0, "value_t1": 5.0, "trend": "dégradation",
+         "quality_t": "small_numbers"},
+        {**base, "indicator_id": "c", "indicator_label": "Emplois", "value_t": 100.0, "value_t1": None, "trend": "x",
+         "kind": "count", "value_departement": 10_000.0, "polarity": 1},
+        {**base, "indicator_id": "d", "indicator_label": "Taux D", "value_t": 30.0, "value_t1": None, "trend": "x",
+         "value_departement": 20.0},
+        {**base, "indicator_id": None, "criterion_id": "Y", "criterion_label": "Handicap", "candidate_source": "CAF, AAH"},
     ]
     s = summary(rows)
     assert s["progress"] == ["Taux A : 10,0 % en 2023, contre 12,0 % en 2012."]

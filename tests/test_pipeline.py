@@ -91,10 +91,10 @@ def test_engagement_1(con):
     epci = (sum(act.loc[(c, "pop_15_64_chomeurs")] for c in members)
             / sum(act.loc[(c, "pop_15_64_chomeurs")] + act.loc[(c, "pop_15_64_en_emploi")] for c in members))
     assert denain["taux_chomage_15_64"] == pytest.approx(100 * rate("59172"), abs=1e-9)
-    assert denain["taux_chomage_15_64__ecart_epci"] == pytest.approx(100 * (rate("59172") - epci), abs=1e-9)
-    assert denain["taux_chomage_15_64__rang"] == 47  # highest unemployment: least favourable
-    assert df["besoin_rattrapage_score"].between(0, 100).all()
-    assert df.sort_values("besoin_rattrapage_rang").iloc[0]["commune_code"] == "59172"
+    assert denain["taux_chomage_15_64__gap_epci"] == pytest.approx(100 * (rate("59172") - epci), abs=1e-9)
+    assert denain["taux_chomage_15_64__rank"] == 47  # highest unemployment: least favourable
+    assert df["catch_up_need_score"].between(0, 100).all()
+    assert df.sort_values("catch_up_need_rank").iloc[0]["commune_code"] == "59172"
 
 
 def _members() -> list[str]:
@@ -135,7 +135,7 @@ def test_new_indicators_recomputed_from_the_raw_files(con):
     since = sum(land.get((c, "conso_enaf_2021_2024_ha"), 0) for c in members)
     assert value(con, "epci", "200042190", "conso_espaces_naf_cumul_2021", 2024) == pytest.approx(since, abs=0.05)
     ref = sum(land[(c, "conso_enaf_2011_2020_ha")] for c in members)
-    target = con.execute("SELECT valeur_cible, valeur_trajectoire FROM marts.barometer "
+    target = con.execute("SELECT target_value, trajectory_value FROM marts.barometer "
                          "WHERE indicator_id = 'conso_espaces_naf_cumul_2021'").fetchone()
     assert target[0] == pytest.approx(ref / 2) and target[1] == pytest.approx(ref / 2 * 4 / 10)
 
@@ -144,7 +144,7 @@ def test_small_numbers_are_flagged_and_not_ranked(con):
     rows = con.execute("SELECT territory_code, denominator, note FROM marts.fct_indicator_value WHERE "
                        "territory_level = 'commune' AND indicator_id = 'taux_chomage_15_24' AND quality_flag = 'small_numbers'").fetchall()
     assert rows and all(d < 50 for _, d, _ in rows) and all("petits effectifs" in n for _, _, n in rows)
-    ranks = dict(con.execute("SELECT commune_code, taux_chomage_15_24__rang FROM marts.engagement_1").fetchall())
+    ranks = dict(con.execute("SELECT commune_code, taux_chomage_15_24__rank FROM marts.engagement_1").fetchall())
     assert all(ranks[c] is None for c, _, _ in rows)
     assert sum(r is not None for r in ranks.values()) == 47 - len(rows)
 
@@ -153,7 +153,7 @@ def test_idh4_covers_every_commune_with_a_trend(con):
     n = con.execute("SELECT count(idh4), count(DISTINCT territory_code) FROM marts.idh4 WHERE territory_level = 'commune' "
                     "AND bounds_method = 'fixed' AND vintage = 2021").fetchone()
     assert n == (47, 47)
-    row = con.execute("SELECT annee_t, annee_t1, tendance FROM marts.barometer WHERE indicator_id = 'idh4_education'").fetchone()
+    row = con.execute("SELECT year_t, year_t1, trend FROM marts.barometer WHERE indicator_id = 'idh4_education'").fetchone()
     assert row[:2] == (2023, 2017) and row[2] in ("amélioration", "dégradation", "stable")
     # aggregates cover the same communes for the composite and its parts
     agg = con.execute("SELECT communes_included FROM marts.idh4 WHERE territory_level = 'epci' AND vintage = 2021").fetchall()
@@ -161,11 +161,11 @@ def test_idh4_covers_every_commune_with_a_trend(con):
 
 
 def test_every_criterion_with_a_source_is_measured(con):
-    rows = con.execute("SELECT criterion_id, count(*) FILTER (WHERE valeur_t IS NOT NULL) FROM marts.barometer "
+    rows = con.execute("SELECT criterion_id, count(*) FILTER (WHERE value_t IS NOT NULL) FROM marts.barometer "
                        "GROUP BY ALL ORDER BY 1").fetchall()
     unmeasured = {c for c, n in rows if n == 0}
     assert unmeasured == {"CDV4", "ENV2", "ENV7", "GOV1", "GOV5"}
-    gaps = dict(con.execute("SELECT criterion_id, any_value(source_qui_servirait) FROM marts.barometer GROUP BY ALL").fetchall())
+    gaps = dict(con.execute("SELECT criterion_id, any_value(candidate_source) FROM marts.barometer GROUP BY ALL").fetchall())
     assert all(gaps[c] for c in unmeasured)  # each says which source would serve
 
 

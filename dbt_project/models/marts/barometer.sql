@@ -26,9 +26,9 @@ prev_data as (
     qualify row_number() over (partition by e.indicator_id order by (e.source = t.source) desc, e.year desc) = 1
 ),
 prev_pub as (
-    select indicator_id, cycle as previous_cycle, annee_t as year, valeur_t as value
+    select indicator_id, cycle as previous_cycle, year_t as year, value_t as value
     from {{ ref('stg_published__previous_barometer') }}
-    where cycle < {{ cycle }} and valeur_t is not null
+    where cycle < {{ cycle }} and value_t is not null
     qualify row_number() over (partition by indicator_id order by cycle desc) = 1
 ),
 t1 as (
@@ -63,23 +63,23 @@ select
     {{ cycle }} as cycle,
     coalesce(nullif(split_part(r.engagements, ';', 1), ''), 'Transversal') as engagement,
     r.engagements,
-    r.volet,
+    r.volet as section,
     r.criterion_id,
     r.criterion_label,
     r.indicator_id,
     r.label_fr as indicator_label,
     r.unit,
     r.polarity,
-    t.year as annee_t,
-    t.value as valeur_t,
-    t1.year as annee_t1,
-    t1.value as valeur_t1,
+    t.year as year_t,
+    t.value as value_t,
+    t1.year as year_t1,
+    t1.value as value_t1,
     t1.t1_source as source_t1,
     case when t1.year is null then null
          when r.vintage_rule = 'census' then t.year - t1.year >= 5
          else true end as comparable,
     case when t1.year is not null and (r.vintage_rule != 'census' or t.year - t1.year >= 5)
-         then t.value - t1.value end as evolution,
+         then t.value - t1.value end as change,
     case
         when r.indicator_id is null then 'à renseigner par le panel'
         when t.value is null then 'non disponible'
@@ -89,24 +89,24 @@ select
         when t.value = t1.value then 'stable'
         when (t.value - t1.value) * r.polarity > 0 then 'amélioration'
         else 'dégradation'
-    end as tendance,
-    d.value as valeur_departement,
-    g.value as valeur_region,
-    fr.value as valeur_france,
-    fr.basis as base_france,
-    tg.label_fr as cible,
-    tg.target_value_absolute as valeur_cible,
-    tg.target_year as annee_cible,
+    end as trend,
+    d.value as value_departement,
+    g.value as value_region,
+    fr.value as value_france,
+    fr.basis as basis_france,
+    tg.label_fr as target,
+    tg.target_value_absolute as target_value,
+    tg.target_year as target_year,
     case when tg.target_unit = r.unit or tg.target_unit like '% par rapport à%' or tg.target_unit = '% de la consommation 2011-2020'
-         then t.value - tg.target_value_absolute end as ecart_cible,
-    {{ trajectory('tg.baseline_value', 'tg.baseline_year', 'tg.target_value_absolute', 'tg.target_year', 't.year') }} as valeur_trajectoire,
-    t.value - {{ trajectory('tg.baseline_value', 'tg.baseline_year', 'tg.target_value_absolute', 'tg.target_year', 't.year') }} as ecart_trajectoire,
-    t.quality_flag as qualite_t,
+         then t.value - tg.target_value_absolute end as gap_to_target,
+    {{ trajectory('tg.baseline_value', 'tg.baseline_year', 'tg.target_value_absolute', 'tg.target_year', 't.year') }} as trajectory_value,
+    t.value - {{ trajectory('tg.baseline_value', 'tg.baseline_year', 'tg.target_value_absolute', 'tg.target_year', 't.year') }} as gap_to_trajectory,
+    t.quality_flag as quality_t,
     case
         when r.indicator_id is null then 'à renseigner par le panel'
         when t.value is null then 'indicateur sans valeur à l''échelle de l''EPCI'
         else 'indicateur'
-    end as couverture,
+    end as coverage,
     case
         when r.indicator_id is null then 'Aucune source statistique dans l''instantané : ' || coalesce(gap.source_qui_servirait, 'appréciation du panel') || '.'
         when t.value is null and r.kind = 'median' then 'Médiane non agrégeable depuis les communes et non publiée pour l''EPCI dans l''instantané.'
@@ -120,12 +120,12 @@ select
         when t.quality_flag = 'minimum' then 'Valeur minimale : une partie des données est secrétisée par le producteur.'
         when t.quality_flag = 'partial' then 'Couverture communale partielle (secret ou données absentes pour certaines communes).'
     end as note,
-    gap.mesure_manquante,
-    gap.source_qui_servirait,
-    p.impacts_imputables_pdt,
-    p.acquis_consolides,
-    p.difficultes_retards_echecs,
-    p.objectifs_amelioration
+    gap.mesure_manquante as missing_measure,
+    gap.source_qui_servirait as candidate_source,
+    p.impacts_imputables_pdt as panel_impacts,
+    p.acquis_consolides as panel_achievements,
+    p.difficultes_retards_echecs as panel_difficulties,
+    p.objectifs_amelioration as panel_improvements
 from rows r
 left join t on t.indicator_id = r.indicator_id
 left join t1 on t1.indicator_id = r.indicator_id

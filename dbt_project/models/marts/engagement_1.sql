@@ -25,18 +25,18 @@ select
     d.population_2022,
     {% for ind in indicators %}
     max(r.value) filter (where r.indicator_id = '{{ ind }}') as {{ ind }},
-    max(r.value - r.epci_value) filter (where r.indicator_id = '{{ ind }}') as {{ ind }}__ecart_epci,
-    max(r.value - r.departement_value) filter (where r.indicator_id = '{{ ind }}') as {{ ind }}__ecart_departement,
-    max(r.value - r.region_value) filter (where r.indicator_id = '{{ ind }}') as {{ ind }}__ecart_region,
-    max(r.value - r.france_value) filter (where r.indicator_id = '{{ ind }}') as {{ ind }}__ecart_france,
-    max(r.rank_in_epci) filter (where r.indicator_id = '{{ ind }}') as {{ ind }}__rang,
+    max(r.value - r.epci_value) filter (where r.indicator_id = '{{ ind }}') as {{ ind }}__gap_epci,
+    max(r.value - r.departement_value) filter (where r.indicator_id = '{{ ind }}') as {{ ind }}__gap_departement,
+    max(r.value - r.region_value) filter (where r.indicator_id = '{{ ind }}') as {{ ind }}__gap_region,
+    max(r.value - r.france_value) filter (where r.indicator_id = '{{ ind }}') as {{ ind }}__gap_france,
+    max(r.rank_in_epci) filter (where r.indicator_id = '{{ ind }}') as {{ ind }}__rank,
     {% endfor %}
-    any_value(s.catch_up_score) as besoin_rattrapage_score,
-    any_value(s.score_indicator_count) as besoin_rattrapage_nb_indicateurs
+    any_value(s.catch_up_score) as catch_up_need_score,
+    any_value(s.score_indicator_count) as catch_up_need_indicators
 from {{ ref('dim_commune') }} d
 left join ranked r using (commune_code)
 left join {{ ref('int_catch_up_need') }} s using (commune_code)
 group by d.commune_code, d.commune_name, d.population_2022
 )
-select *, rank() over (order by besoin_rattrapage_score desc nulls last) as besoin_rattrapage_rang
+select *, rank() over (order by catch_up_need_score desc nulls last) as catch_up_need_rank
 from wide

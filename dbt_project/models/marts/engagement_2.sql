@@ -18,7 +18,7 @@ select
     f.basis,
     f.quality_flag,
     case when f.value is not null then 'disponible' when f.quality_flag = 'not_available' then 'non disponible'
-         else 'lacune dans la source' end as disponibilite,
+         else 'lacune dans la source' end as availability,
     t.label_fr as target_label,
     t.target_value_absolute as target_value,
     case when t.target_unit like '% par rapport à%' then c.unit else t.target_unit end as target_unit,

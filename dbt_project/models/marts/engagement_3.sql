@@ -1,8 +1,8 @@
 -- Engagement 3, "accompagner les conversions et la résilience": employment and enterprise
 -- dynamics for each commune, the EPCI, the département and the region (one row per territory).
 {% set measures = [
-    ('emplois_2022', 'emplois_au_lieu_de_travail', 2022),
-    ('emplois_2016', 'emplois_au_lieu_de_travail', 2016),
+    ('emplois_au_lieu_de_travail_2022', 'emplois_au_lieu_de_travail', 2022),
+    ('emplois_au_lieu_de_travail_2016', 'emplois_au_lieu_de_travail', 2016),
     ('concentration_emploi_2022', 'concentration_emploi', 2022),
     ('taux_activite_15_64_2022', 'taux_activite_15_64', 2022),
     ('taux_chomage_15_64_2022', 'taux_chomage_15_64', 2022),
@@ -34,9 +34,10 @@ select
              when 'departement' then 'Département ' || w.territory_code else 'Région ' || w.territory_code end) as territory_name,
     {% for col, ind, year in measures %}w.{{ col }},
     {% endfor %}
-    (power(w.emplois_2022 / nullif(w.emplois_2016, 0), 1.0 / 6) - 1) * 100 as emplois_evolution_annuelle_2016_2022,
+    (power(w.emplois_au_lieu_de_travail_2022 / nullif(w.emplois_au_lieu_de_travail_2016, 0), 1.0 / 6) - 1) * 100
+        as emplois_au_lieu_de_travail__annual_change_2016_2022,
     case when w.territory_level = 'commune'
          then rank() over (partition by w.territory_level order by w.concentration_emploi_2022 desc nulls last) end
-         as concentration_emploi_rang
+         as concentration_emploi_2022__rank
 from wide w
 left join {{ ref('dim_commune') }} d on w.territory_level = 'commune' and d.commune_code = w.territory_code

@@ -14,16 +14,16 @@ select
     p.territory_name,
     p.idh4_min as plan_idh4_min,
     p.idh4_max as plan_idh4_max,
-    o.idh4 as idh4_t_bornes_observees,
-    f.idh4 as idh4_t_bornes_fixes,
-    o1.idh4 as idh4_t1_bornes_observees,
-    case when o.idh4 between p.idh4_min - 0.02 and p.idh4_max + 0.02 then 'proche' else 'écart' end as comparaison,
+    o.idh4 as idh4_t_observed_bounds,
+    f.idh4 as idh4_t_fixed_bounds,
+    o1.idh4 as idh4_t1_observed_bounds,
+    case when o.idh4 between p.idh4_min - 0.02 and p.idh4_max + 0.02 then 'proche' else 'écart' end as comparison,
     'Même formule (santé, éducation, niveau de vie ; bornes min-max des Hauts-de-France). Différences : santé = '
     || 'notre ICM 2016-2021 par pseudo-canton (décès INSEE, taux de référence HMD, population RP2022 x 6 ans) au lieu '
     || 'de l''ICM de l''OR2S par canton ; éducation RP2023 (RP2017 en T-1) ; revenus Filosofi 2021 (2019 en T-1) ; '
     || 'agrégats EPCI et région = moyenne des indices communaux pondérée par la population RP2022. Les bornes '
     || 'publiées par la Région ne sont pas dans les sources consultées : nos bornes sont recalculées.' as difference_explained,
-    p.quote as citation_plan
+    p.quote as plan_quote
 from {{ ref('idh4_plan_figures') }} p
 left join ours o on o.territory_level = p.territory_level and o.territory_code = p.territory_code and o.vintage = 2021 and o.bounds_method = 'observed'
 left join ours f on f.territory_level = p.territory_level and f.territory_code = p.territory_code and f.vintage = 2021 and f.bounds_method = 'fixed'
