@@ -79,6 +79,9 @@ class Progress:
             step = event.step_key or ""
             phase = "dbt" if "dbt" in step else "exports" if "export" in step else \
                 "publication" if "publication" in step else None
+            if phase is None and "landing" not in self.started:
+                self.started["landing"] = entry.timestamp
+                self._say("landing and gates: landing each source and running its quality gate...")
             if phase:
                 self.started.setdefault(phase, entry.timestamp)
                 for earlier in ("landing", "dbt", "exports", "publication"):

@@ -302,6 +302,8 @@ def test_the_data_dictionary_builds_offline(pipeline_home, tmp_path, monkeypatch
     text = page.read_text(encoding="utf-8")
     assert "fct_indicator_value" in text and "jamais 0 par d" in text  # the marts and their French descriptions
     assert not docs.REMOTE.search(text)
+    # it describes what readers read (schema marts), not the build's candidate schema
+    assert '\\"marts\\".\\"fct_indicator_value' in text and '\\"marts_candidate\\"' not in text
     monkeypatch.setenv("BAROMETRE_HOME", str(tmp_path / "empty"))
     started = time.monotonic()
     with pytest.raises(ValueError, match="no warehouse at .* Run `make run`"):

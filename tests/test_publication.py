@@ -228,7 +228,7 @@ def test_cli_runs_are_listed_under_their_job_and_say_each_phase(published):
             pass
     lines = out.getvalue().splitlines()
     assert [line.split("] ")[1].split(":")[0] for line in lines if "] " in line] == [
-        "landing and gates", "dbt", "dbt", "exports", "publication"]
+        "landing and gates", "landing and gates", "dbt", "dbt", "exports", "publication"]
     assert f"{len(DATASETS) + 6} raw tables landed" in out.getvalue()  # + the previous barometer, 5 service tables
     assert "14 marts" in out.getvalue() and "0 failed" in out.getvalue()
 
