@@ -64,6 +64,8 @@ def barometre_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource,
 def with_table_metadata(events: list, manifest: Mapping[str, Any]):
     """Each built model or seed with `dagster/row_count` and `dagster/column_schema` as readers see it
     (marts: the promoted tables of schema marts)."""
+    from orchestration.publication import preview
+
     nodes = manifest["nodes"]
     with warehouse.connect(read_only=True) as con:
         for event in events:
@@ -83,6 +85,7 @@ def with_table_metadata(events: list, manifest: Mapping[str, Any]):
                     dg.TableColumn(name, str(kind).lower(), description=described.get(name) or None)
                     for name, kind, *_ in columns]),
                 "dagster/table_name": f"warehouse.{schema}.{node['alias'] or node['name']}",
+                **({"preview": dg.MetadataValue.md(preview(con, settings.cycle()))} if node["name"] == "barometer" else {}),
             })
 
 

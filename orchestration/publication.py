@@ -127,6 +127,21 @@ def target_folder(cycle: int, new_revision: bool) -> Path:
     return settings.published_dir() / name
 
 
+def preview(con: duckdb.DuckDBPyConnection, cycle: int) -> str:
+    """The barometer of `cycle` as a Markdown table (the UI's preview of the asset), in French like the report."""
+    rows = con.execute(
+        "SELECT criterion_id, indicator_label, unit, year_t, value_t, year_t1, value_t1, trend FROM marts.barometer "
+        "WHERE cycle = ? AND indicator_id IS NOT NULL ORDER BY criterion_id, indicator_id", [cycle]).fetchall()
+
+    def fig(v):
+        return "" if v is None else f"{v:,.2f}".replace(",", " ").replace(".", ",")
+
+    lines = ["| Critère | Indicateur | Unité | T | Valeur T | T-1 | Valeur T-1 | Tendance |", "|---|---|---|---|---:|---|---:|---|"]
+    lines += [f"| {c} | {label} | {unit} | {y or ''} | {fig(v)} | {y1 or ''} | {fig(v1)} | {trend} |"
+              for c, label, unit, y, v, y1, v1, trend in rows]
+    return "\n".join(lines)
+
+
 def check_publishable() -> Path:
     """Refuse, before any refresh, a cycle in the future (unless forced) or one already published
     (unless a new revision is asked for); return the folder the publication will take."""

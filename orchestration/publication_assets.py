@@ -25,7 +25,7 @@ def previous_barometer(context: dg.AssetExecutionContext) -> dg.MaterializeResul
         previous = load_previous_barometer(con, settings.cycle())
         rows = con.execute("SELECT count(*) FROM raw.previous_barometer").fetchone()[0]
     return dg.MaterializeResult(metadata={"cycle": settings.cycle(), "previous": str(previous) if previous else "none",
-                                          "rows": rows})
+                                          "dagster/row_count": rows, "dagster/table_name": "warehouse.raw.previous_barometer"})
 
 
 @dg.asset(
@@ -43,10 +43,15 @@ def barometer_publication(context: dg.AssetExecutionContext) -> dg.MaterializeRe
     from orchestration.publication import PublicationError, publish
 
     try:
-        folder, manifest = publish(settings.cycle(), context.run_id, new_revision=settings.new_revision())
+        folder, manifest = publish(settings.cycle(), context.run.run_id, new_revision=settings.new_revision())
     except PublicationError as exc:
         raise dg.Failure(description=f"Publication refused: {exc}") from None
+    from orchestration.publication import preview
+
+    with warehouse.connect(read_only=True) as con:
+        table = preview(con, manifest["cycle"])
     return dg.MaterializeResult(metadata={
+        "preview": dg.MetadataValue.md(table),
         "folder": dg.MetadataValue.path(str(folder)), "cycle": manifest["cycle"],
         "rows": manifest["row_counts"]["barometer"], "gates_passed": manifest["gates"]["passed"],
         "barometer_csv_sha256": manifest["files"]["barometer.csv"],

@@ -33,9 +33,15 @@ def build_raw_asset(ds: Dataset) -> tuple[dg.AssetsDefinition, dg.AssetChecksDef
         batch = landing.land(ds, payload, origin, mode)
         with warehouse.connect() as con:
             rows = landing.load_landing(con, ds, batch)
+            columns = con.execute(f"DESCRIBE landing.{ds.name}").fetchall()
         context.log.info(f"{ds.name}: {rows} rows from {origin} (sha256 {batch.sha256[:16]})")
         return dg.MaterializeResult(metadata={
-            "rows": rows, "origin": origin, "sha256": batch.sha256, "bytes": batch.bytes,
+            # the table dbt reads once the gate promotes the batch; every column as delivered, as text
+            "dagster/row_count": rows, "dagster/table_name": f"warehouse.raw.{ds.name}",
+            "dagster/column_schema": dg.TableSchema(columns=[
+                dg.TableColumn(name, str(kind).lower(), description="key" if name in ds.key else None)
+                for name, kind, *_ in columns]),
+            "origin": origin, "sha256": batch.sha256, "bytes": batch.bytes,
             "raw_path": dg.MetadataValue.path(str(batch.path)), "source_mode": batch.manifest["source_mode"],
         })
 

@@ -273,7 +273,7 @@ def test_peers_rank_every_epci_of_the_region_on_one_code_path(con):
     assert peers.query("is_territory and indicator_id == 'taux_chomage_15_64'")["value"].iloc[0] == fct
 
 
-def test_dbt_assets_carry_row_counts_and_column_schemas(pipeline_home, con):
+def test_table_assets_carry_row_counts_column_schemas_and_a_preview(pipeline_home, con):
     """What the UI shows of a table: its row count and columns, as readers see them (schema marts)."""
     import dagster as dg
 
@@ -290,6 +290,17 @@ def test_dbt_assets_carry_row_counts_and_column_schemas(pipeline_home, con):
             if key[0] == "marts":  # types from the warehouse, descriptions from the dbt YAML
                 value = next(c for c in columns if c.name == "value")
                 assert value.type == "double" and "jamais" in value.description
+        # every table asset: the raw tables as delivered (text columns), the services' deliveries
+        raw = instance.get_latest_materialization_event(dg.AssetKey(["raw", "insee_filosofi_2021"])).asset_materialization
+        assert raw.metadata["dagster/row_count"].value == con.execute("SELECT count(*) FROM raw.insee_filosofi_2021").fetchone()[0]
+        assert {c.name for c in raw.metadata["dagster/column_schema"].schema.columns} >= {"CODGEO", "MED21"}
+        for key in (["raw", "previous_barometer"], ["raw", "roadmap_actions"]):
+            assert "dagster/row_count" in instance.get_latest_materialization_event(dg.AssetKey(key)).asset_materialization.metadata
+        # a preview of the barometer: one Markdown row per indicator of the cycle
+        barometer = instance.get_latest_materialization_event(dg.AssetKey(["marts", "barometer"])).asset_materialization
+        preview = barometer.metadata["preview"].value
+        assert preview.count("\n| ") == con.execute("SELECT count(*) FROM marts.barometer WHERE indicator_id IS NOT NULL "
+                                                    "AND cycle = (SELECT max(cycle) FROM marts.barometer)").fetchone()[0]
 
 
 def test_the_data_dictionary_builds_offline(pipeline_home, tmp_path, monkeypatch):
