@@ -96,7 +96,7 @@ select
     fr.basis as basis_france,
     tg.label_fr as target,
     tg.target_value_absolute as target_value,
-    tg.target_year as target_year,
+    tg.target_year,
     case when tg.target_unit = r.unit or tg.target_unit like '% par rapport à%' or tg.target_unit = '% de la consommation 2011-2020'
          then t.value - tg.target_value_absolute end as gap_to_target,
     {{ trajectory('tg.baseline_value', 'tg.baseline_year', 'tg.target_value_absolute', 'tg.target_year', 't.year') }} as trajectory_value,
