@@ -4,11 +4,15 @@
 tests call prepare() once before loading the definitions, so a manifest always exists.
 """
 
+import shutil
+import sys
 from pathlib import Path
 
 from dagster_dbt import DbtProject
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
+# The dbt installed beside this Python, even when the venv's bin is not on PATH (`.venv/bin/barometre run`).
+DBT_EXECUTABLE = shutil.which("dbt") or str(Path(sys.executable).parent / "dbt")
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 dbt_project.prepare_if_dev()
@@ -26,6 +30,9 @@ def manifest_is_stale() -> bool:
 
 def prepare() -> Path:
     """Run `dbt parse` when target/manifest.json is missing or older than the project files."""
-    if manifest_is_stale():
-        dbt_project.preparer.prepare(dbt_project)
+    if manifest_is_stale():  # dagster-dbt's preparer would look for `dbt` on PATH only
+        from dagster_dbt import DbtCliResource
+
+        DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE).cli(
+            ["parse", "--quiet"], target_path=dbt_project.target_path).wait()
     return dbt_project.manifest_path

@@ -1,14 +1,10 @@
 """The one Dagster Definitions of the barometer (loaded by workspace.yaml and the CLI)."""
 
-import shutil
-import sys
-from pathlib import Path
-
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
 from orchestration.dbt_assets import barometre_dbt_assets
-from orchestration.dbt_project import dbt_project
+from orchestration.dbt_project import DBT_EXECUTABLE, dbt_project
 from orchestration.delivery_assets import service_deliveries
 from orchestration.exports import analyst_exports
 from orchestration.jobs import jobs, schedules
@@ -26,8 +22,6 @@ defs = dg.Definitions(
     jobs=jobs,
     schedules=schedules,
     sensors=sensors,
-    # The dbt installed beside this Python, even when the venv's bin is not on PATH.
-    resources={SETTINGS: BarometreSettings(), "dbt": DbtCliResource(project_dir=dbt_project,
-                                     dbt_executable=shutil.which("dbt") or str(Path(sys.executable).parent / "dbt"))},
+    resources={SETTINGS: BarometreSettings(), "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE)},
     executor=dg.in_process_executor,
 )

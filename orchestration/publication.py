@@ -178,8 +178,14 @@ def publish(cycle: int, run_id: str, new_revision: bool = False,
             context = report.gather(con, cycle)
             inputs = con.execute("SELECT dataset, sha256, origin FROM audit.raw_batches WHERE status = 'promoted' "
                                  "ORDER BY dataset").fetchall()
+            # the gates of the run that built the published marts: this one, or the earlier refresh whose
+            # unchanged marts a publication reuses (the latest run whose dbt tests all passed, as promotion requires)
+            built_by = con.execute(
+                "SELECT run_id FROM audit.check_results WHERE asset = 'dbt' GROUP BY run_id HAVING bool_and(passed) "
+                "ORDER BY max(checked_at) DESC LIMIT 1").fetchone()
+            built_by = built_by[0] if built_by else run_id
             gates = con.execute("SELECT asset, check_name, severity, passed, failing_count FROM audit.check_results "
-                                "WHERE run_id = ? ORDER BY asset, check_name", [run_id]).fetchall()
+                                "WHERE run_id = ? ORDER BY asset, check_name", [built_by]).fetchall()
         write_csv_fr(barometer, staging / CSV_NAME)
         (staging / REPORT_NAME).write_text(report.render(context), encoding="utf-8")
         manifest = {
@@ -189,6 +195,7 @@ def publish(cycle: int, run_id: str, new_revision: bool = False,
             "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "code_version": code_version(),
             "run_id": run_id,
+            "marts_built_by_run": built_by,
             "inputs": [{"dataset": d, "sha256": s, "origin": public_name(o)} for d, s, o in inputs],
             "gates": {"total": len(gates), "passed": sum(1 for g in gates if g[3]),
                       "failed_errors": [f"{a}:{c}" for a, c, sev, ok, _ in gates if not ok and sev == "ERROR"],
@@ -197,8 +204,8 @@ def publish(cycle: int, run_id: str, new_revision: bool = False,
             "files": {n: sha256(staging / n) for n in (PARQUET_NAME, CSV_NAME, REPORT_NAME)},
             "previous_publication": context["previous"],
         }
-        if manifest["gates"]["failed_errors"]:
-            raise PublicationError(f"gates failed in run {run_id}: {manifest['gates']['failed_errors']}")
+        if manifest["gates"]["failed_errors"] or not gates:
+            raise PublicationError(f"gates failed or missing in run {built_by}: {manifest['gates']['failed_errors']}")
         (staging / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         audit(staging, barometer)
         if after_write:

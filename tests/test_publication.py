@@ -141,6 +141,12 @@ def test_a_cycle_is_never_overwritten_and_revisions_are_reproducible(published, 
     assert os.readlink(published / "published" / "latest") == "2024-r2"
     for name in ("barometer.parquet", "barometer.csv"):  # same inputs, byte-identical outputs
         assert (first / name).read_bytes() == (second / name).read_bytes()
+    # published from the marts the first publication's run built: its manifest names that run and its gates
+    import json
+
+    manifests = [json.loads((f / "manifest.json").read_text(encoding="utf-8")) for f in (first, second)]
+    assert manifests[1]["marts_built_by_run"] == manifests[0]["run_id"] != manifests[1]["run_id"]
+    assert manifests[1]["gates"] == manifests[0]["gates"] and manifests[1]["gates"]["passed"] >= 70
 
 
 @pytest.mark.slow  # end to end: CI runs it (make test-slow)
