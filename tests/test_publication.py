@@ -151,17 +151,27 @@ def test_a_cycle_is_never_overwritten_and_revisions_are_reproducible(published, 
 
 @pytest.mark.slow  # end to end: CI runs it (make test-slow)
 def test_gate_failure_publishes_nothing(published, tmp_path):
+    """The publish job with a delivery whose gate fails: the publication (downstream of every gate) is
+    skipped. The run covers that dataset and everything downstream, as the CLI's flags configure it."""
     import shutil
 
-    from orchestration.cli import main
+    from orchestration.cli import execute_job, summarise
+    from orchestration.definitions import defs
 
     delivery = tmp_path / "delivery"
     shutil.copytree(settings.EMBEDDED_DIR, delivery)
     (delivery / "filosofi_2021_communes_hdf.csv").chmod(0o644)
     (delivery / "filosofi_2021_communes_hdf.csv").write_text("CODGEO,MED21\n59172,14890\n", encoding="utf-8")
     before = fingerprint(published / "published")
-    assert main(["publish", "--cycle", "2024", "--new-revision", "--snapshot-dir", str(delivery)]) == 1
-    os.environ.pop("BAROMETRE_SNAPSHOT_DIR", None)
+    selection = list(dg.AssetSelection.assets(dg.AssetKey(["raw", "insee_filosofi_2021"])).downstream()
+                     .resolve(defs.resolve_asset_graph()))
+    assert dg.AssetKey(["publication", "barometer"]) in selection
+    result = execute_job("publish", {"cycle": 2024, "new_revision": True, "snapshot_dir": str(delivery)},
+                         selection=selection)
+    ok, lines = summarise(result)
+    assert not ok and "gx_gate" in "\n".join(lines)
+    assert not [e for e in result.all_events if e.event_type_value == "ASSET_MATERIALIZATION"
+                and e.asset_key.path[0] in ("marts", "publication")]
     assert fingerprint(published / "published") == before
 
 
