@@ -49,7 +49,7 @@ def repository_label() -> str:
     return f"__repository__@{entry.get('location_name') or entry['module_name']}"
 
 
-def execute_job(name: str, values: dict[str, object] | None = None, tags: dict | None = None, selection=None,
+def execute_job(name: str, values: dict[str, object] | None = None, selection=None,
                 log_to: Path | None = None, verbose: bool = False):
     """Execute a job in process on the persistent instance, as the UI would launch it.
 
@@ -69,7 +69,7 @@ def execute_job(name: str, values: dict[str, object] | None = None, tags: dict |
 
     job = defs.resolve_job_def(name)
     config = {**run_config(values or {}), "loggers": {"console": {"config": {"log_level": "WARNING"}}}}
-    run_tags = {**settings.run_tags(), **(tags or {}), recovery.CLI_TAG: str(os.getpid()),
+    run_tags = {**settings.run_tags(), recovery.CLI_TAG: str(os.getpid()),
                 REPOSITORY_LABEL_TAG: repository_label()}
     with contextlib.ExitStack() as stack:
         stack.enter_context(recovery.run_lock(name))
