@@ -48,6 +48,7 @@ class Dataset:
     at_most: tuple[tuple[str, str], ...] = ()  # tidy files: (a, b) means a <= b for each territory and year
     geo_levels: tuple[str, ...] = ("COM",)  # tidy files: territory levels allowed in geo_level
     scope: str = "region"  # what the commune rows cover: "region" (every commune of HDF) or a département code
+    absent: tuple[str, ...] = ()  # communes the source documents as having no row (PROVENANCE), not expected
     territory: str | None = None  # the file covers this EPCI only (a territory's own file): no coverage check elsewhere
     # Further columns the staging models read as numbers (tests/test_reliability.py keeps this in sync with
     # the compiled models): with the ones above, every such cell must be a number, a secret marker or empty.
@@ -314,6 +315,14 @@ def territory_codes(dataset: Dataset) -> tuple[tuple[str, str], ...]:
 
 
 # Codes that the COG 2022 geography does not hold but a delivery of another vintage rightly does.
+# Communes of the 2022 geography merged into a neighbour since (PROVENANCE §6, §8, §22): files in a later
+# geography have no row for them (their population is counted in the absorbing commune), so no file but
+# the geography itself is expected to cover them. None is in La Porte du Hainaut.
+MERGED_SINCE_2022 = {
+    "02077": "Berzy-le-Sec", "02311": "Filain", "59070": "Bermeries", "62461": "Huby-Saint-Leu",
+    "62549": "Marconne", "62743": "Sainte-Austreberthe", "80830": "Yaucourt-Bussus",
+}
+
 GEO_VARIANTS = {
     "60694": "Les Hauts-Talican, commune created after COG 2022: in the 2025 INSEE files (PROVENANCE §6, §23)",
     "02695": "commune merged before COG 2022, still a row of the January-2022 comparateur (PROVENANCE §6, §7)",
@@ -412,6 +421,7 @@ ADEME_DPE = tidy(
     required_variables=tuple(f"dpe_nb_diagnostics_etiquette_{x}" for x in "abcdefg"),
     geo_levels=("COM", "DEP", "FRANCE"),
     rhythm="monthly",  # the DPE base grows with every diagnostic
+    absent=("59171",),  # Dehéries (Nord, 42 inhabitants in 2022): no diagnostic in the base (PROVENANCE §30)
 )
 
 CAF_BENEFICIARIES = tidy(

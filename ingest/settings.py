@@ -8,7 +8,7 @@ defaults for what a run leaves unset; they are read at call time, never at impor
 | variable | default | meaning |
 |---|---|---|
 | BAROMETRE_HOME | ./var | runtime folder: raw/, warehouse.duckdb, exports/, published/, dagster/ |
-| BAROMETRE_TERRITORY | 200042190 | SIREN of the EPCI the barometer describes |
+| BAROMETRE_TERRITORY | 200042190 | the EPCIs the marts cover: a SIREN, SIRENs separated by commas, or `all`; the barometer publishes the first (La Porte du Hainaut for `all`) |
 | BAROMETRE_SOURCE | embedded | embedded snapshot or live public endpoints |
 | BAROMETRE_SNAPSHOT_DIR | (shipped snapshot) | a delivery in the embedded format to try instead |
 | BAROMETRE_CYCLE_ANCHOR | 2024 | first triennial cycle (the plan took effect in 2024) |
@@ -22,6 +22,7 @@ from datetime import date
 from pathlib import Path
 
 DEFAULT_TERRITORY = "200042190"  # CA de la Porte du Hainaut
+ALL = "all"  # every EPCI of the geography table
 EMBEDDED_DIR = Path(__file__).resolve().parent / "embedded"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -35,7 +36,9 @@ def apply(values: dict[str, object]) -> dict[str, object]:
     global _run
     previous, _run = _run, {k: v for k, v in values.items() if v not in (None, "")}
     try:
-        check_territory(territory()), source_mode(), cycle()
+        for siren in [] if territories() == ALL else territories():
+            check_territory(siren)
+        source_mode(), cycle()
     except ValueError:
         _run = previous
         raise
@@ -59,11 +62,36 @@ def home() -> Path:
     return Path(os.environ.get("BAROMETRE_HOME", PROJECT_ROOT / "var")).resolve()
 
 
+def territories() -> list[str] | str:
+    """The EPCIs the run's marts cover: SIRENs in the order given (duplicates dropped), or ALL."""
+    text = str(_run.get("territory") or os.environ.get("BAROMETRE_TERRITORY", DEFAULT_TERRITORY)).strip()
+    if text.lower() == ALL:
+        return ALL
+    sirens = list(dict.fromkeys(s.strip() for s in text.split(",") if s.strip()))
+    bad = [s for s in sirens if not (s.isdigit() and len(s) == 9)]
+    if bad or not sirens:
+        raise ValueError(f"the territory must be an EPCI SIREN of 9 digits, SIRENs separated by commas, or 'all'; "
+                         f"got {text!r}")
+    return sirens
+
+
 def territory() -> str:
-    siren = str(_run.get("territory") or os.environ.get("BAROMETRE_TERRITORY", DEFAULT_TERRITORY)).strip()
-    if not (siren.isdigit() and len(siren) == 9):
-        raise ValueError(f"BAROMETRE_TERRITORY must be an EPCI SIREN of 9 digits, got {siren!r}")
-    return siren
+    """The EPCI the barometer publishes and the report describes: the first of the territories, or
+    La Porte du Hainaut (whose plan the barometer serves) when they are all."""
+    scope = territories()
+    return DEFAULT_TERRITORY if scope == ALL else scope[0]
+
+
+def covers(siren: str) -> bool:
+    """Whether the run's marts cover this EPCI."""
+    scope = territories()
+    return scope == ALL or siren in scope
+
+
+def territory_label() -> str:
+    """The territories as a run configuration gives them back: 'all' or SIRENs joined by commas."""
+    scope = territories()
+    return scope if scope == ALL else ",".join(scope)
 
 
 def source_mode() -> str:
@@ -127,13 +155,14 @@ def force_future() -> bool:
     return bool(_run.get("force_future"))
 
 
-def dbt_vars() -> dict[str, str]:
+def dbt_vars() -> dict[str, object]:
     """What dbt receives as --vars (the profile's warehouse path included): no environment involved."""
-    return {"territory_siren": territory(), "cycle": str(cycle()), "duckdb_path": str(warehouse_path())}
+    return {"territories": territories(), "territory_siren": territory(), "cycle": str(cycle()),
+            "duckdb_path": str(warehouse_path())}
 
 
 def run_tags() -> dict[str, str]:
     """The tags that say what a run described and read, listed in its summary and in the UI."""
     snapshot = snapshot_dir()
-    return {"barometre/territory": territory(), "barometre/source": source_mode(), "barometre/cycle": str(cycle()),
+    return {"barometre/territory": territory_label(), "barometre/source": source_mode(), "barometre/cycle": str(cycle()),
             "barometre/snapshot": "shipped" if snapshot == EMBEDDED_DIR else str(snapshot)}

@@ -147,13 +147,15 @@ def _row_counts() -> list[str]:
         tables = con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'marts' ORDER BY 1").fetchall()
         counts = [(t, con.execute(f"SELECT count(*) FROM marts.{t}").fetchone()[0]) for (t,) in tables]
         epci = con.execute(
-            "SELECT value FROM marts.fct_indicator_value WHERE territory_level = 'epci' AND indicator_id = 'population' "
-            "AND year = 2022").fetchone()
+            "SELECT value FROM marts.fct_indicator_value WHERE territory_level = 'epci' AND territory_code = ? "
+            "AND indicator_id = 'population' AND year = 2022", [settings.territory()]).fetchone()
+        scope = con.execute("SELECT count(DISTINCT epci_siren), count(*) FROM marts.dim_commune").fetchone()
         fallback = con.execute(
             "SELECT dataset FROM (SELECT * FROM audit.raw_batches WHERE status = 'promoted' QUALIFY row_number() "
             "OVER (PARTITION BY dataset ORDER BY status_at DESC) = 1) WHERE source_mode = 'embedded' ORDER BY dataset"
         ).fetchall() if settings.source_mode() == "live" else []
-    out = ["  marts: " + ", ".join(f"{t} {n}" for t, n in counts)]
+    out = ["  marts: " + ", ".join(f"{t} {n}" for t, n in counts),
+           f"  territories: {scope[0]} EPCI(s), {scope[1]:,} communes (marts keyed by epci_siren)"]
     if fallback:
         out.append(f"  live mode: {len(fallback)} dataset(s) have no live client and used their embedded file "
                    f"(see PROVENANCE.md): {', '.join(d for (d,) in fallback)}")
@@ -296,7 +298,9 @@ def main(argv: list[str] | None = None) -> int:
     run = sub.add_parser("run", help="ingest, gate, build the marts and the exports (the refresh job)")
     run.add_argument("--source", choices=["embedded", "live"], help="embedded snapshot (default) or live endpoints")
     run.add_argument("--snapshot-dir", help="a delivery in the embedded format to use instead of the shipped snapshot")
-    run.add_argument("--territory", help="EPCI SIREN (default: BAROMETRE_TERRITORY or 200042190)")
+    run.add_argument("--territory", help="EPCI SIREN, SIRENs separated by commas, or 'all' (every EPCI of the region, "
+                     "in one warehouse keyed by EPCI); the barometer describes the first, or 200042190 for 'all' "
+                     "(default: BAROMETRE_TERRITORY or 200042190)")
     run.add_argument("--verbose", action="store_true", help="print the steps' output (dbt's log) on the terminal")
     run.add_argument("--force", action="store_true", help="rebuild even when nothing changed since the last run")
     run.set_defaults(func=cmd_run)

@@ -89,11 +89,13 @@ def load_previous_barometer(con: duckdb.DuckDBPyConnection, cycle: int) -> Path 
     previous = previous_publication(cycle)
     con.execute("CREATE SCHEMA IF NOT EXISTS raw")
     if previous is None:
-        con.execute("CREATE OR REPLACE TABLE raw.previous_barometer (cycle INTEGER, indicator_id VARCHAR, "
-                    "annee_t INTEGER, valeur_t DOUBLE)")
-    else:
-        con.execute("CREATE OR REPLACE TABLE raw.previous_barometer AS SELECT cycle, indicator_id, annee_t, valeur_t "
-                    "FROM read_parquet(?)", [str(previous / PARQUET_NAME)])
+        con.execute("CREATE OR REPLACE TABLE raw.previous_barometer (epci_siren VARCHAR, cycle INTEGER, "
+                    "indicator_id VARCHAR, annee_t INTEGER, valeur_t DOUBLE)")
+    else:  # a publication describes one EPCI, named by its manifest
+        manifest = json.loads((previous / MANIFEST_NAME).read_text(encoding="utf-8"))
+        territory = manifest.get("territory", settings.DEFAULT_TERRITORY)  # the only territory there was, before
+        con.execute("CREATE OR REPLACE TABLE raw.previous_barometer AS SELECT ?::VARCHAR AS epci_siren, cycle, "
+                    "indicator_id, annee_t, valeur_t FROM read_parquet(?)", [territory, str(previous / PARQUET_NAME)])
     return previous
 
 
@@ -131,7 +133,8 @@ def preview(con: duckdb.DuckDBPyConnection, cycle: int) -> str:
     """The barometer of `cycle` as a Markdown table (the UI's preview of the asset), in French like the report."""
     rows = con.execute(
         "SELECT criterion_id, indicator_label, unit, year_t, value_t, year_t1, value_t1, trend FROM marts.barometer "
-        "WHERE cycle = ? AND indicator_id IS NOT NULL ORDER BY criterion_id, indicator_id", [cycle]).fetchall()
+        "WHERE cycle = ? AND epci_siren = ? AND indicator_id IS NOT NULL ORDER BY criterion_id, indicator_id",
+        [cycle, settings.territory()]).fetchall()
 
     def fig(v):
         return "" if v is None else f"{v:,.2f}".replace(",", " ").replace(".", ",")
@@ -169,11 +172,15 @@ def publish(cycle: int, run_id: str, new_revision: bool = False,
     staging.chmod(0o755)  # mkdtemp makes it private; a publication is meant to be read
     try:
         with warehouse.connect() as con:
-            published = ("SELECT * RENAME (" + ", ".join(f"{en} AS {fr}" for en, fr in PUBLISHED_HEADERS.items())
-                         + f") FROM marts.barometer WHERE cycle = {int(cycle)} ORDER BY criterion_id, indicator_id NULLS FIRST")
+            # one EPCI's barometer (the manifest names it), with the columns readers have always had
+            territory = settings.territory()
+            published = ("SELECT * EXCLUDE (epci_siren) RENAME (" + ", ".join(f"{en} AS {fr}" for en, fr in PUBLISHED_HEADERS.items())
+                         + f") FROM marts.barometer WHERE cycle = {int(cycle)} AND epci_siren = '{territory}' "
+                         "ORDER BY criterion_id, indicator_id NULLS FIRST")
             barometer = con.execute(published).df()
             if barometer.empty:
-                raise PublicationError(f"marts.barometer has no row for cycle {cycle}: run the refresh first.")
+                raise PublicationError(f"marts.barometer has no row for cycle {cycle} and EPCI {territory}: run the "
+                                       f"refresh for that territory first (barometre run --territory {territory}).")
             con.execute(f"COPY ({published}) TO '{staging / PARQUET_NAME}' (FORMAT parquet)")
             context = report.gather(con, cycle)
             inputs = con.execute("SELECT dataset, sha256, origin FROM audit.raw_batches WHERE status = 'promoted' "

@@ -83,16 +83,22 @@ def figure(value, kind: str | None = None, unit: str | None = None, with_unit: b
 
 
 def gather(con: duckdb.DuckDBPyConnection, cycle: int) -> dict:
+    """The report's content for the barometer's EPCI (settings.territory()): the marts may hold others."""
+    epci = settings.territory()
     barometer = con.execute(
         "SELECT b.*, d.kind, d.source, d.source_url FROM marts.barometer b LEFT JOIN marts.dim_indicator d "
-        "USING (indicator_id) WHERE b.cycle = ? ORDER BY b.engagement, b.criterion_id, b.indicator_id NULLS FIRST",
-        [cycle]).df()
+        "USING (indicator_id) WHERE b.cycle = ? AND b.epci_siren = ? "
+        "ORDER BY b.engagement, b.criterion_id, b.indicator_id NULLS FIRST", [cycle, epci]).df()
     for col in ("year_t", "year_t1", "polarity"):
         barometer[col] = barometer[col].astype("Int64")
     barometer = barometer.astype(object).where(barometer.notna(), None)
-    communes = con.execute("SELECT commune_code, commune_name, population_2022 FROM marts.dim_commune "
-                           "ORDER BY commune_name COLLATE nocase, commune_code").fetchall()
-    maps = [_map(con, indicator_id, short) for indicator_id, short in MAP_INDICATORS.items()]
+    communes = con.execute("SELECT commune_code, commune_name, population_2022 FROM marts.dim_commune WHERE epci_siren = ? "
+                           "ORDER BY commune_name COLLATE nocase, commune_code", [epci]).fetchall()
+    # the département compared with: the one holding most of the EPCI's population (as in marts.barometer)
+    departement = con.execute("SELECT arg_max(departement_code, population) FROM (SELECT departement_code, "
+                              "sum(population_2022) AS population FROM marts.dim_commune WHERE epci_siren = ? GROUP BY 1)",
+                              [epci]).fetchone()[0]
+    maps = [_map(con, indicator_id, short, epci, departement) for indicator_id, short in MAP_INDICATORS.items()]
     sources = [(d, public_name(o), s) for d, o, s in con.execute(
         "SELECT DISTINCT dataset, origin, sha256 FROM audit.raw_batches WHERE status = 'promoted' ORDER BY dataset").fetchall()]
     from orchestration.publication import previous_publication
@@ -116,7 +122,7 @@ def gather(con: duckdb.DuckDBPyConnection, cycle: int) -> dict:
     return {
         "roadmap": roadmap, "milestones": milestones, "followup": followup, "peers": peers,
         "cycle": cycle, "barometer": barometer.to_dict("records"), "communes": communes,
-        "maps": [m for m in maps if m["values"]], "pages": _commune_pages(con),
+        "maps": [m for m in maps if m["values"]], "pages": _commune_pages(con, epci, departement),
         "contours": json.loads(contours_file.read_text(encoding="utf-8")),
         "sources": [(d, o, s, *catalog.PRODUCER_PAGES.get(d, (d, ""))) for d, o, s in sources],
         "previous": previous.name if previous else None,
@@ -128,42 +134,47 @@ def _records(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = Non
     return frame.astype(object).where(frame.notna(), None).to_dict("records")
 
 
-def _map(con: duckdb.DuckDBPyConnection, indicator_id: str, short: str) -> dict:
-    """One mapped indicator: the communes' values of its latest year, and the EPCI, Nord, region and
-    France values of the same year (computed from sums where both exist)."""
+# The comparison rows of one EPCI in the long fact table: its own, its département's, the region's, France's.
+_REFS = ("((territory_level = 'epci' AND territory_code = $epci) OR (territory_level = 'departement' AND "
+         "territory_code = $dep) OR territory_level IN ('region', 'france'))")
+
+
+def _map(con: duckdb.DuckDBPyConnection, indicator_id: str, short: str, epci: str, departement: str) -> dict:
+    """One mapped indicator: the EPCI's communes' values of their latest year, and the EPCI, its
+    département, region and France values of the same year (computed from sums where both exist)."""
     label, unit, kind, polarity, year = con.execute(
-        "SELECT label_fr, unit, kind, polarity, (SELECT max(year) FROM marts.fct_indicator_value WHERE indicator_id = ? "
-        "AND territory_level = 'commune' AND value IS NOT NULL) FROM marts.dim_indicator WHERE indicator_id = ?",
-        [indicator_id, indicator_id]).fetchone() or (None,) * 5
+        "SELECT label_fr, unit, kind, polarity, (SELECT max(year) FROM marts.fct_indicator_value WHERE indicator_id = $id "
+        "AND territory_level = 'commune' AND epci_siren = $epci AND value IS NOT NULL) FROM marts.dim_indicator "
+        "WHERE indicator_id = $id", {"id": indicator_id, "epci": epci}).fetchone() or (None,) * 5
     rows = con.execute(
         "SELECT d.commune_code, d.commune_name, f.value FROM marts.dim_commune d LEFT JOIN marts.fct_indicator_value f "
-        "ON f.territory_code = d.commune_code AND f.territory_level = 'commune' AND f.indicator_id = ? AND f.year = ?",
-        [indicator_id, year]).fetchall()
+        "ON f.territory_code = d.commune_code AND f.territory_level = 'commune' AND f.indicator_id = ? AND f.year = ? "
+        "WHERE d.epci_siren = ?", [indicator_id, year, epci]).fetchall()
     refs = con.execute(
         "SELECT territory_level, arg_min(value, basis = 'published') FROM marts.fct_indicator_value "
-        "WHERE indicator_id = ? AND year = ? AND territory_level IN ('epci', 'departement', 'region', 'france') "
-        "AND value IS NOT NULL GROUP BY territory_level", [indicator_id, year]).fetchall()
+        f"WHERE indicator_id = $id AND year = $year AND {_REFS} AND value IS NOT NULL GROUP BY territory_level",
+        {"id": indicator_id, "year": year, "epci": epci, "dep": departement}).fetchall()
     order = list(report_charts.REF_NAMES)
     return {"indicator": indicator_id, "short": short, "label": label, "unit": unit, "kind": kind, "polarity": polarity, "year": year,
             "names": {c: n for c, n, _ in rows}, "values": {c: v for c, _, v in rows if v is not None},
             "refs": dict(sorted(refs, key=lambda r: order.index(r[0])))}
 
 
-def _commune_pages(con: duckdb.DuckDBPyConnection) -> dict[str, dict]:
+def _commune_pages(con: duckdb.DuckDBPyConnection, epci: str, departement: str) -> dict[str, dict]:
     """Per commune: its catch-up score and rank, and PAGE_INDICATORS at their latest commune year with the
     commune's rank in the EPCI (1 = most favourable; fragile values are not ranked) and the EPCI, Nord
     and region values of the same year."""
     ids = list(PAGE_INDICATORS)
-    rows = con.execute("""
+    rows = con.execute(f"""
         WITH latest AS (
             SELECT indicator_id, max(year) AS year FROM marts.fct_indicator_value
-            WHERE territory_level = 'commune' AND value IS NOT NULL AND list_contains(?, indicator_id)
+            WHERE territory_level = 'commune' AND epci_siren = $epci AND value IS NOT NULL AND list_contains($ids, indicator_id)
             GROUP BY indicator_id),
         c AS (
             SELECT f.territory_code AS commune_code, f.indicator_id, f.year, f.value, f.quality_flag, d.polarity
             FROM marts.fct_indicator_value f JOIN latest USING (indicator_id, year)
             JOIN marts.dim_indicator d USING (indicator_id)
-            WHERE f.territory_level = 'commune' AND f.value IS NOT NULL),
+            WHERE f.territory_level = 'commune' AND f.epci_siren = $epci AND f.value IS NOT NULL),
         ranked AS (
             SELECT commune_code, indicator_id,
                    rank() OVER (PARTITION BY indicator_id ORDER BY value * polarity DESC) AS rank_in_epci,
@@ -175,15 +186,15 @@ def _commune_pages(con: duckdb.DuckDBPyConnection) -> dict[str, dict]:
                    arg_min(value, basis = 'published') FILTER (WHERE territory_level = 'departement') AS departement,
                    arg_min(value, basis = 'published') FILTER (WHERE territory_level = 'region') AS region
             FROM marts.fct_indicator_value JOIN latest USING (indicator_id, year)
-            WHERE value IS NOT NULL GROUP BY indicator_id, year)
+            WHERE value IS NOT NULL AND {_REFS} GROUP BY indicator_id, year)
         SELECT c.commune_code, c.indicator_id, d.label_fr, d.unit, d.kind, d.source_url, c.year, c.value,
                c.quality_flag, r.rank_in_epci, r.ranked_communes, refs.epci, refs.departement, refs.region
         FROM c JOIN marts.dim_indicator d USING (indicator_id)
         LEFT JOIN ranked r USING (commune_code, indicator_id) LEFT JOIN refs USING (indicator_id, year)
-        ORDER BY c.commune_code, list_position(?, c.indicator_id)""", [ids, ids]).df()
+        ORDER BY c.commune_code, list_position($ids, c.indicator_id)""", {"ids": ids, "epci": epci, "dep": departement}).df()
     rows = rows.astype(object).where(rows.notna(), None)
     scores = con.execute("SELECT commune_code, catch_up_need_score, catch_up_need_rank, "
-                         "count(catch_up_need_score) OVER () FROM marts.engagement_1").fetchall()
+                         "count(catch_up_need_score) OVER () FROM marts.engagement_1 WHERE epci_siren = ?", [epci]).fetchall()
     pages = {code: {"score": s, "rank": r, "of": n, "rows": []} for code, s, r, n in scores}
     for row in rows.to_dict("records"):
         pages.setdefault(row["commune_code"], {"score": None, "rank": None, "of": None, "rows": []})["rows"].append(row)

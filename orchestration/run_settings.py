@@ -22,8 +22,9 @@ KEY = "barometre"
 
 
 class BarometreSettings(dg.ConfigurableResource):
-    territory: str | None = Field(default=None, description="SIREN of an EPCI of Hauts-de-France (9 digits); default "
-                                  "BAROMETRE_TERRITORY or 200042190, La Porte du Hainaut.")
+    territory: str | None = Field(default=None, description="The EPCIs of Hauts-de-France the marts cover: a SIREN "
+                                  "(9 digits), SIRENs separated by commas, or 'all'. The barometer publishes the first "
+                                  "(La Porte du Hainaut for 'all'). Default BAROMETRE_TERRITORY or 200042190.")
     source: str | None = Field(default=None, description="'embedded' (the shipped real snapshot, default) or 'live' "
                                "(the public APIs).")
     snapshot_dir: str | None = Field(default=None, description="A delivery folder in the embedded format to try "

@@ -56,7 +56,7 @@ def fingerprint() -> dict | None:
             for folder in folders:
                 add(f"published/{folder.name}", folder / "barometer.parquet")
     # the resolved settings (not the environment, which the CLI and dbt preparation fill in as they go)
-    resolved = {"territory": settings.territory(), "cycle": settings.cycle(), "snapshot": str(snapshot),
+    resolved = {"territory": settings.territory_label(), "cycle": settings.cycle(), "snapshot": str(snapshot),
                 "source": settings.source_mode(),
                 "accept_membership_change": os.environ.get("BAROMETRE_ACCEPT_MEMBERSHIP_CHANGE", "")}
     digest.update(json.dumps(resolved, sort_keys=True).encode())

@@ -18,7 +18,7 @@ import duckdb
 import pandas as pd
 
 from ingest import settings
-from ingest.catalog import GEO_VARIANTS, Dataset, territory_codes
+from ingest.catalog import GEO_VARIANTS, MERGED_SINCE_2022, Dataset, territory_codes
 from ingest.landing import set_status
 from quality import plausibility, suites
 
@@ -66,17 +66,19 @@ class GateResult:
         return "\n".join(lines)
 
 
-def territory_members(con: duckdb.DuckDBPyConnection, schema: str = "raw") -> list[str]:
-    """The territory's commune codes, from the geography table (the membership authority)."""
+def territory_members(con: duckdb.DuckDBPyConnection, schema: str = "raw",
+                      epcis: list[str] | str | None = None) -> list[str]:
+    """The commune codes of the run's EPCIs (or of `epcis`: SIRENs or settings.ALL), from the geography
+    table (the membership authority)."""
     exists = con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = 'geo_appartenance_2022'",
         [schema],
     ).fetchone()[0]
     if not exists:
         return []
-    rows = con.execute(
-        f"SELECT CODGEO FROM {schema}.geo_appartenance_2022 WHERE EPCI = ? ORDER BY 1", [settings.territory()]
-    ).fetchall()
+    scope = settings.territories() if epcis is None else epcis
+    where, params = ("EPCI != 'ZZZZZZZZZ'", []) if scope == settings.ALL else ("list_contains(?, EPCI)", [scope])
+    rows = con.execute(f"SELECT CODGEO FROM {schema}.geo_appartenance_2022 WHERE {where} ORDER BY 1", params).fetchall()
     return [r[0] for r in rows]
 
 
@@ -287,14 +289,16 @@ def run_gate(con: duckdb.DuckDBPyConnection, dataset: Dataset, run_id: str) -> G
                               "ORDER BY status_at DESC LIMIT 1", [dataset.name]).fetchone()
     schema = "landing" if dataset.name == "geo_appartenance_2022" else "raw"
     members = territory_members(con, schema) if dataset.commune_key or dataset.family == "geography" else []
-    if dataset.territory and dataset.territory != settings.territory():
-        members = []  # a file of another territory's own (the CAPH reference): present, but says nothing here
+    if dataset.territory:  # a file of one EPCI's own (the CAPH reference) covers that EPCI, when the run does
+        members = territory_members(con, schema, [dataset.territory]) if settings.covers(dataset.territory) else []
     if dataset.scope != "region":  # a file of one département covers the territory's communes of that département
         members = [m for m in members if m.startswith(dataset.scope)]
+    if dataset.family != "geography":  # the geography keeps every 2022 commune; later files lack the merged ones
+        members = [m for m in members if m not in MERGED_SINCE_2022 and m not in dataset.absent]
     known = known_codes(con) if dataset.family != "geography" and territory_codes(dataset) else None
     evaluated, failures = _run_suite(validation_frame(df, dataset, known), dataset, members)
     if dataset.family == "geography" and not members:
-        failures.append(Failure(f"territory {settings.territory()} has no member commune in column EPCI", "EPCI", 0, []))
+        failures.append(Failure(f"territory {settings.territory_label()} has no member commune in column EPCI", "EPCI", 0, []))
     if dataset.family == "geography" and members:
         failures += membership_change(members, territory_members(con, "raw"))
     jumps = plausibility.implausible(con, dataset)

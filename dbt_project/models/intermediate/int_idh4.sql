@@ -1,5 +1,5 @@
--- IDH-4 (indice de développement humain territorialisé) per commune of the territory and per
--- aggregate (EPCI, département, region), for each income vintage (2021 = T, 2019 = T-1) and each
+-- IDH-4 (indice de développement humain territorialisé) per commune of the run's EPCIs and per
+-- aggregate (each EPCI, its département, the region), for each income vintage (2021 = T, 2019 = T-1) and each
 -- bounds method (observed, fixed). Sub-indices, raw inputs, bounds and vintages are kept beside
 -- the composite. Aggregates are the population-weighted mean (RP2022 municipal population) of the
 -- commune values over the communes that have an IDH-4; their coverage (communes, population
@@ -9,7 +9,7 @@ pop as (select commune_code, p22_pop as population from {{ ref('stg_insee__compa
 territory as (select * from {{ ref('int_territory_communes') }}),
 geo as (select commune_code, departement_code, region_code from {{ ref('stg_geo__communes_2022') }}),
 scopes as (
-    select 'epci' as territory_level, '{{ var("territory_siren") }}' as territory_code, commune_code from territory
+    select 'epci' as territory_level, epci_siren as territory_code, commune_code from territory
     union all
     select 'departement', g.departement_code, g.commune_code from geo g
     where g.departement_code in (select departement_code from territory)
@@ -43,12 +43,14 @@ communes as (
         case when c.idh4 is null then 0 else 1 end as communes_included, 1 as communes_total,
         case when c.idh4 is null then 0.0 else 1.0 end as population_share, c.education_vintage,
         c.health_min, c.health_max, c.education_min, c.education_max, c.income_min, c.income_max,
-        c.icm, c.education_x, c.income_x, c.pseudo_canton_code, c.missing_reason
+        c.icm, c.education_x, c.income_x, c.pseudo_canton_code, c.missing_reason, territory.epci_siren
     from c join territory using (commune_code)
 )
 select
     u.territory_level,
     u.territory_code,
+    -- the EPCI a row belongs to (a commune's, an EPCI's own); NULL for the shared comparison territories
+    case u.territory_level when 'commune' then u.epci_siren when 'epci' then u.territory_code end as epci_siren,
     coalesce(d.commune_name, case u.territory_level when 'epci' then 'EPCI ' || u.territory_code
              when 'departement' then 'Département ' || u.territory_code else 'Région ' || u.territory_code end) as territory_name,
     u.vintage,
@@ -75,17 +77,17 @@ select
                   then format('couverture partielle : {} communes sur {}, {:.1f} % de la population', u.communes_included,
                               u.communes_total, 100 * u.population_share) end) as missing_reason,
     case when u.territory_level = 'commune' and u.idh4 is not null
-         then rank() over (partition by u.territory_level, u.vintage, u.bounds_method, (u.idh4 is null)
+         then rank() over (partition by u.territory_level, u.epci_siren, u.vintage, u.bounds_method, (u.idh4 is null)
                            order by u.idh4 desc) end as rank_in_epci
 from (
     select territory_level, territory_code, vintage, bounds_method, health_index, education_index, income_index, idh4,
            communes_included, communes_total, population_share, health_min, health_max, education_min, education_max,
-           income_min, income_max, icm, education_x, income_x, pseudo_canton_code, missing_reason, education_vintage
+           income_min, income_max, icm, education_x, income_x, pseudo_canton_code, missing_reason, education_vintage, epci_siren
     from communes
     union all
     select territory_level, territory_code, vintage, bounds_method, health_index, education_index, income_index, idh4,
            communes_included, communes_total, population_share, health_min, health_max, education_min, education_max,
-           income_min, income_max, null, null, null, null, null, education_vintage
+           income_min, income_max, null, null, null, null, null, education_vintage, null
     from aggregates
 ) u
 -- the commune's name as dim_commune gives it (the commune reference first, else INSEE's geography)

@@ -72,15 +72,15 @@ rates as (
            'Taux publié par la CNAF (places théoriques pour 100 enfants de moins de 3 ans)'
     from {{ ref('stg_cnaf__childcare_coverage') }}
     where geo_level in ('EPCI', 'DEP', 'REG', 'FRANCE') and variable = 'taux_couverture_global'
-      and (geo_level != 'EPCI' or geo_code = '{{ var("territory_siren") }}')
+      and (geo_level != 'EPCI' or {{ in_territories('geo_code') }})
     union all
     -- life-expectancy gaps to France published for the territory of the OR2S study (2010-2016)
-    select 'epci', '{{ var("territory_siren") }}', 'ecart_esperance_vie_' || p.sex || '_france', 2016, p.value,
+    select 'epci', '{{ var("plan_territory") }}', 'ecart_esperance_vie_' || p.sex || '_france', 2016, p.value,
            p.source_publisher, p.source_url,
            'Valeur publiée pour 2010-2016 sur le territoire de l''étude OR2S (« Denaisis » dans l''article) : ' || p.source_title
     from {{ ref('stg_published__comparison_figures') }} p
     where p.published_indicator = 'ecart_esperance_vie_vs_France' and p.sex in ('hommes', 'femmes')
-      and '{{ var("territory_siren") }}' = '200042190'
+      and {{ in_territories("'" ~ var('plan_territory') ~ "'") }}
 )
 select a.territory_level, a.territory_code, a.indicator_id, a.year,
        {{ indicator_value('cat.kind', 'a.numerator', 'a.denominator', 'null', 'null', 'cat.scale') }} as value,

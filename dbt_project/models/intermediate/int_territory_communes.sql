@@ -1,5 +1,6 @@
--- The territory's member communes, from INSEE's geography table (the membership authority),
--- with the département and region used as comparison territories.
+-- The member communes of the run's EPCIs (var territories: a list, or every EPCI of the region), from
+-- INSEE's geography table (the membership authority), with the département and region used as
+-- comparison territories. Every model that speaks of "the territory" reads its EPCIs from here.
 select
     commune_code,
     commune_name,
@@ -8,4 +9,4 @@ select
     epci_siren,
     pseudo_canton_code
 from {{ ref('stg_geo__communes_2022') }}
-where epci_siren = '{{ var("territory_siren") }}'
+where {{ in_territories('epci_siren') }}

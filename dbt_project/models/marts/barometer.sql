@@ -1,5 +1,7 @@
--- The barometer behind the panel's grille de positionnement: one row per cycle, criterion and
--- indicator, for the EPCI. A criterion without an indicator is still listed, for the panel.
+-- The barometer behind the panel's grille de positionnement: one row per cycle, EPCI of the run,
+-- criterion and indicator. A criterion without an indicator is still listed, for the panel. The
+-- département compared is the one holding most of the EPCI's population; targets and the panel's
+-- grid are the plan's, so they appear for the plan's EPCI only.
 --  * T: the latest EPCI value of the cycle's window, up to the year before the next cycle
 --    (cycle 2024: 2024-2026), since the barometer of a cycle is read until the next one.
 --  * T-1: the previous published cycle's value when one exists, else the previous data vintage.
@@ -10,29 +12,35 @@ with cat as (select * from {{ ref('indicator_catalogue') }}),
 crit as (select * from {{ ref('criteria') }}),
 f as (select * from {{ ref('fct_indicator_value') }} where value is not null),
 epci as (select * from f where territory_level = 'epci'),
+epcis as (
+    select e.epci_siren, e.departement_code, e.region_code
+    from {{ ref('int_epcis') }} e
+    where e.epci_siren in (select epci_siren from {{ ref('int_territory_communes') }})
+),
 t as (
-    select e.indicator_id, e.year, e.value, e.source, e.quality_flag
+    select e.epci_siren, e.indicator_id, e.year, e.value, e.source, e.quality_flag
     from epci e
     where e.year <= {{ cycle }} + 2
-    qualify row_number() over (partition by e.indicator_id order by e.year desc) = 1
+    qualify row_number() over (partition by e.epci_siren, e.indicator_id order by e.year desc) = 1
 ),
 prev_data as (
-    select e.indicator_id, e.year, e.value, e.quality_flag
+    select e.epci_siren, e.indicator_id, e.year, e.value, e.quality_flag
     from epci e
-    join t on t.indicator_id = e.indicator_id
+    join t using (epci_siren, indicator_id)
     join cat on cat.indicator_id = e.indicator_id
     where e.year <= t.year - case when cat.vintage_rule = 'census' then 5 else 1 end
     -- the same source as T first (same definitions), then the most recent vintage
-    qualify row_number() over (partition by e.indicator_id order by (e.source = t.source) desc, e.year desc) = 1
+    qualify row_number() over (partition by e.epci_siren, e.indicator_id order by (e.source = t.source) desc, e.year desc) = 1
 ),
 prev_pub as (
-    select indicator_id, cycle as previous_cycle, year_t as year, value_t as value
+    select epci_siren, indicator_id, cycle as previous_cycle, year_t as year, value_t as value
     from {{ ref('stg_published__previous_barometer') }}
     where cycle < {{ cycle }} and value_t is not null
-    qualify row_number() over (partition by indicator_id order by cycle desc) = 1
+    qualify row_number() over (partition by epci_siren, indicator_id order by cycle desc) = 1
 ),
 t1 as (
     select
+        t.epci_siren,
         t.indicator_id,
         coalesce(p.year, d.year) as year,
         coalesce(p.value, d.value) as value,
@@ -40,12 +48,12 @@ t1 as (
         case when p.indicator_id is not null then 'baromètre publié ' || p.previous_cycle
              when d.indicator_id is not null then 'millésime précédent' end as t1_source
     from t
-    left join prev_pub p on p.indicator_id = t.indicator_id and p.year < t.year
-    left join prev_data d on d.indicator_id = t.indicator_id
+    left join prev_pub p on p.epci_siren = t.epci_siren and p.indicator_id = t.indicator_id and p.year < t.year
+    left join prev_data d on d.epci_siren = t.epci_siren and d.indicator_id = t.indicator_id
 ),
 cmp as (
-    select territory_level, indicator_id, year, value, basis,
-           row_number() over (partition by territory_level, indicator_id, year
+    select territory_level, territory_code, indicator_id, year, value, basis,
+           row_number() over (partition by territory_level, territory_code, indicator_id, year
                               order by case basis when 'computed' then 0 else 1 end) as pick
     from f where territory_level in ('departement', 'region', 'france')
 ),
@@ -56,11 +64,12 @@ ind as (
     from cat where cat.criterion_id is not null
 ),
 rows as (
-    select crit.criterion_id, crit.label_fr as criterion_label, crit.engagements, crit.volet, ind.*
-    from crit left join ind using (criterion_id)
+    select epcis.*, crit.criterion_id, crit.label_fr as criterion_label, crit.engagements, crit.volet, ind.*
+    from epcis cross join crit left join ind using (criterion_id)
 )
 select
     {{ cycle }} as cycle,
+    r.epci_siren,
     coalesce(nullif(split_part(r.engagements, ';', 1), ''), 'Transversal') as engagement,
     r.engagements,
     r.volet as section,
@@ -127,12 +136,15 @@ select
     p.difficultes_retards_echecs as panel_difficulties,
     p.objectifs_amelioration as panel_improvements
 from rows r
-left join t on t.indicator_id = r.indicator_id
-left join t1 on t1.indicator_id = r.indicator_id
-left join cmp d on d.territory_level = 'departement' and d.indicator_id = r.indicator_id and d.year = t.year and d.pick = 1
-left join cmp g on g.territory_level = 'region' and g.indicator_id = r.indicator_id and g.year = t.year and g.pick = 1
+left join t on t.epci_siren = r.epci_siren and t.indicator_id = r.indicator_id
+left join t1 on t1.epci_siren = r.epci_siren and t1.indicator_id = r.indicator_id
+left join cmp d on d.territory_level = 'departement' and d.territory_code = r.departement_code
+    and d.indicator_id = r.indicator_id and d.year = t.year and d.pick = 1
+left join cmp g on g.territory_level = 'region' and g.territory_code = r.region_code
+    and g.indicator_id = r.indicator_id and g.year = t.year and g.pick = 1
 left join cmp fr on fr.territory_level = 'france' and fr.indicator_id = r.indicator_id and fr.year = t.year and fr.pick = 1
-left join {{ ref('int_targets_absolute') }} tg on tg.indicator_id = r.indicator_id
-left join {{ ref('panel_grid') }} p on p.cycle = {{ cycle }} and p.criterion_id = r.criterion_id
+left join {{ ref('int_targets_absolute') }} tg on tg.epci_siren = r.epci_siren and tg.indicator_id = r.indicator_id
+left join {{ ref('panel_grid') }} p
+    on r.epci_siren = '{{ var("plan_territory") }}' and p.cycle = {{ cycle }} and p.criterion_id = r.criterion_id
 left join {{ ref('criteria_gaps') }} gap on gap.criterion_id = r.criterion_id
-order by r.criterion_id, r.indicator_id
+order by r.epci_siren, r.criterion_id, r.indicator_id

@@ -1,4 +1,4 @@
--- Reference of the territory's communes: codes, names, SIREN, legal populations by vintage.
+-- Reference of the communes of the run's EPCIs: codes, names, SIREN, legal populations by vintage.
 select
     t.commune_code,
     coalesce(r.commune_name, t.commune_name) as commune_name,

@@ -1,6 +1,7 @@
 -- Engagement 2, "faire face collectivement aux enjeux globaux" (PCAET): per territory, indicator
--- and year, the value, the target, the straight-line trajectory from the baseline to the target
--- year, and the gap to that trajectory. Indicators with no value say why (e.g. not available offline).
+-- and year, the value, the target (the plan's, for the plan's own EPCI only), the straight-line
+-- trajectory from the baseline to the target year, and the gap to that trajectory. Indicators with
+-- no value say why (e.g. not available offline).
 with f as (
     select * from {{ ref('fct_indicator_value') }}
     where indicator_id in (select indicator_id from {{ ref('indicator_catalogue') }} where engagement like '%E2%')
@@ -9,6 +10,7 @@ t as (select * from {{ ref('int_targets_absolute') }})
 select
     f.territory_level,
     f.territory_code,
+    f.epci_siren,
     f.indicator_id,
     c.label_fr as indicator_label,
     c.unit,
@@ -34,4 +36,4 @@ select
     f.note
 from f
 join {{ ref('indicator_catalogue') }} c using (indicator_id)
-left join t on t.indicator_id = f.indicator_id and f.territory_level = 'epci'
+left join t on t.indicator_id = f.indicator_id and f.territory_level = 'epci' and t.epci_siren = f.territory_code

@@ -1,5 +1,5 @@
 -- Engagement 3, "accompagner les conversions et la résilience": employment and enterprise
--- dynamics for each commune, the EPCI, the département and the region (one row per territory).
+-- dynamics for each commune, each EPCI of the run, the départements and the region (one row per territory).
 {% set measures = [
     ('emplois_au_lieu_de_travail_2022', 'emplois_au_lieu_de_travail', 2022),
     ('emplois_au_lieu_de_travail_2016', 'emplois_au_lieu_de_travail', 2016),
@@ -21,6 +21,7 @@ wide as (
     select
         territory_level,
         territory_code,
+        any_value(epci_siren) as epci_siren,
         {% for col, ind, year in measures %}
         max(value) filter (where indicator_id = '{{ ind }}' and year = {{ year }}) as {{ col }}{{ "," if not loop.last }}
         {% endfor %}
@@ -30,6 +31,7 @@ wide as (
 select
     w.territory_level,
     w.territory_code,
+    w.epci_siren,
     coalesce(d.commune_name, case w.territory_level when 'epci' then 'EPCI ' || w.territory_code
              when 'departement' then 'Département ' || w.territory_code else 'Région ' || w.territory_code end) as territory_name,
     {% for col, ind, year in measures %}w.{{ col }},
@@ -37,7 +39,7 @@ select
     (power(w.emplois_au_lieu_de_travail_2022 / nullif(w.emplois_au_lieu_de_travail_2016, 0), 1.0 / 6) - 1) * 100
         as emplois_au_lieu_de_travail__annual_change_2016_2022,
     case when w.territory_level = 'commune'
-         then rank() over (partition by w.territory_level order by w.concentration_emploi_2022 desc nulls last) end
+         then rank() over (partition by w.territory_level, w.epci_siren order by w.concentration_emploi_2022 desc nulls last) end
          as concentration_emploi_2022__rank
 from wide w
 left join {{ ref('dim_commune') }} d on w.territory_level = 'commune' and d.commune_code = w.territory_code

@@ -5,14 +5,7 @@
 -- that have one, as in marts.idh4. Only solid values (quality 'ok') are ranked; rank 1 = the most
 -- favourable position given the indicator's direction. The regional distribution (quartiles) is over
 -- every EPCI with a solid value the same year.
-with geo as (
-    select g.epci_siren, any_value(g.epci_nature) as epci_nature, count(*) as communes,
-           sum(c.p22_pop) as population_2022, arg_max(g.commune_name, c.p22_pop) as main_commune
-    from {{ ref('stg_geo__communes_2022') }} g
-    join {{ ref('stg_insee__comparateur_2025') }} c using (commune_code)
-    where g.epci_siren != 'ZZZZZZZZZ' and not c.is_merged_row
-    group by g.epci_siren
-),
+with geo as (select * from {{ ref('int_epcis') }}),
 epcis as (
     select *, case when population_2022 < 50000 then 'moins de 50 000 habitants'
                    when population_2022 < 100000 then '50 000 à 100 000 habitants'

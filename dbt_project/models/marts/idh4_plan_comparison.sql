@@ -28,6 +28,6 @@ from {{ ref('idh4_plan_figures') }} p
 left join ours o on o.territory_level = p.territory_level and o.territory_code = p.territory_code and o.vintage = 2021 and o.bounds_method = 'observed'
 left join ours f on f.territory_level = p.territory_level and f.territory_code = p.territory_code and f.vintage = 2021 and f.bounds_method = 'fixed'
 left join ours o1 on o1.territory_level = p.territory_level and o1.territory_code = p.territory_code and o1.vintage = 2019 and o1.bounds_method = 'observed'
--- the plan speaks of La Porte du Hainaut: for another territory only the region's figure applies
-where p.territory_level = 'region' or cast(p.territory_code as varchar) = '{{ var("territory_siren") }}'
+-- the plan speaks of La Porte du Hainaut: for a run without it only the region's figure applies
+where p.territory_level = 'region' or {{ in_territories('cast(p.territory_code as varchar)') }}
    or cast(p.territory_code as varchar) in (select commune_code from {{ ref('int_territory_communes') }})

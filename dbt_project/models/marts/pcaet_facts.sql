@@ -9,8 +9,8 @@ select territory_level, territory_code, indicator, year, cast(year as varchar), 
        value_text, value, unit, source_publisher, source_title, source_url, note
 from {{ ref('stg_pcaet__figures_more') }}
 )
--- the climate plan is La Porte du Hainaut's: for another EPCI its facts are absent, not borrowed
+-- the climate plan is La Porte du Hainaut's: a run without that EPCI has none of its facts, never borrowed ones
 select * from facts
-where (territory_level = 'epci' and territory_code = '{{ var("territory_siren") }}')
+where (territory_level = 'epci' and {{ in_territories('territory_code') }})
    or (territory_level = 'commune' and territory_code in (select commune_code from {{ ref('int_territory_communes') }}))
    or territory_level not in ('epci', 'commune')
