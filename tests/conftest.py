@@ -29,6 +29,7 @@ def pipeline_home(tmp_path_factory) -> Path:
     os.environ["BAROMETRE_HOME"] = str(home)
     os.environ.pop("DAGSTER_HOME", None)
     os.environ.pop("BAROMETRE_SNAPSHOT_DIR", None)
+    os.environ.pop("BAROMETRE_TERRITORY", None)  # La Porte du Hainaut alone
     os.environ["BAROMETRE_SOURCE"] = "embedded"
     from orchestration.cli import execute_job, summarise
     from orchestration.instance import ensure_dagster_home
