@@ -69,6 +69,29 @@ def test_unknown_territory_is_refused_before_anything_is_landed(tmp_path, monkey
     assert not (tmp_path / "home").exists()
 
 
+def test_a_territory_is_one_siren_a_list_or_all(tmp_path, monkeypatch, capsys):
+    """One code path for one EPCI, a list and all of them: dbt gets the list (or 'all'), the barometer
+    describes the first EPCI; a list with one unknown SIREN is refused whole, before anything exists."""
+    from orchestration.cli import main
+
+    previous = settings.apply({"territory": " 245901160, 200042190,245901160 "})
+    try:
+        assert settings.territories() == ["245901160", "200042190"] and settings.territory() == "245901160"
+        assert settings.dbt_vars()["territories"] == ["245901160", "200042190"]
+        assert settings.run_tags()["barometre/territory"] == "245901160,200042190"
+        settings.apply({"territory": "ALL"})
+        assert settings.territories() == "all" and settings.territory() == "200042190" and settings.covers("200067965")
+        assert settings.dbt_vars()["territories"] == "all"
+        with pytest.raises(ValueError, match="9 digits, SIRENs separated by commas, or 'all'"):
+            settings.apply({"territory": "200042190;245901160"})
+    finally:
+        settings.apply(previous)
+    monkeypatch.setenv("BAROMETRE_HOME", str(tmp_path / "home"))
+    assert main(["run", "--territory", "200042190,123456789"]) == 2
+    assert "EPCI 123456789 is not in the geography table (Hauts-de-France, 2022)" in capsys.readouterr().err
+    assert not (tmp_path / "home").exists()
+
+
 def test_future_cycle_is_refused_before_anything_is_touched(tmp_path, monkeypatch, capsys):
     from orchestration.cli import main
 
