@@ -146,10 +146,17 @@ def preview(con: duckdb.DuckDBPyConnection, cycle: int) -> str:
 
 
 def check_publishable() -> Path:
-    """Refuse, before any refresh, a cycle in the future (unless forced) or one already published
-    (unless a new revision is asked for); return the folder the publication will take."""
+    """Refuse, before any refresh, another EPCI's barometer, a cycle in the future (unless forced) or one
+    already published (unless a new revision is asked for); return the folder the publication will take."""
     from datetime import date
 
+    epci = settings.territory()
+    if epci != settings.DEFAULT_TERRITORY:
+        raise ValueError(
+            f"the published barometer is La Porte du Hainaut's ({settings.DEFAULT_TERRITORY}): its report, map, targets "
+            f"and panel grid are those of its Projet de Territoire. EPCI {epci}'s figures are in the marts and the "
+            f"exports (`barometre run --territory {epci}`). To publish, leave the territory unset, or give 'all' or a "
+            f"list that starts with {settings.DEFAULT_TERRITORY}.")
     cycle = settings.cycle()
     if cycle > date.today().year and not settings.force_future():
         raise ValueError(

@@ -92,6 +92,17 @@ def test_a_territory_is_one_siren_a_list_or_all(tmp_path, monkeypatch, capsys):
     assert not (tmp_path / "home").exists()
 
 
+def test_another_epcis_barometer_is_not_published_under_the_plans_name(tmp_path, monkeypatch, capsys):
+    """The report, map, targets and panel grid are La Porte du Hainaut's: another EPCI first is refused."""
+    from orchestration.cli import main
+
+    monkeypatch.setenv("BAROMETRE_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("BAROMETRE_TERRITORY", "245901160,200042190")
+    assert main(["publish", "--cycle", "2024"]) == 2
+    assert "the published barometer is La Porte du Hainaut's (200042190)" in capsys.readouterr().err
+    assert not (tmp_path / "home" / "published").exists()
+
+
 def test_future_cycle_is_refused_before_anything_is_touched(tmp_path, monkeypatch, capsys):
     from orchestration.cli import main
 
