@@ -210,11 +210,15 @@ def _validation(dataset: Dataset, members: list[str]):
             return context.validation_definitions.get(f"gate_{dataset.name}")
         except Exception:  # noqa: BLE001 - not stored yet: added below
             pass
-    source = next((s for s in context.data_sources.all().values() if s.name == "raw_tables"), None) \
-        or context.data_sources.add_pandas("raw_tables")  # kept: it holds every dataset's asset
-    asset = next((a for a in source.assets if a.name == dataset.name), None) or source.add_dataframe_asset(dataset.name)
-    batch_def = next((b for b in asset.batch_definitions if b.name == "whole"), None) \
-        or asset.add_batch_definition_whole_dataframe("whole")
+    # the data source is kept (it holds every dataset's asset); its assets are reached with get_asset, which
+    # binds them to the context (iterating `.assets` of a source loaded from the config does not: GX then
+    # raises MissingDataContextError when the batch is read)
+    names = {s.name for s in context.data_sources.all().values()}
+    source = context.data_sources.get("raw_tables") if "raw_tables" in names else context.data_sources.add_pandas("raw_tables")
+    asset = source.get_asset(dataset.name) if dataset.name in source.get_asset_names() \
+        else source.add_dataframe_asset(dataset.name)
+    batch_def = asset.get_batch_definition("whole") if "whole" in {b.name for b in asset.batch_definitions} \
+        else asset.add_batch_definition_whole_dataframe("whole")
     if stored is not None:
         context.suites.delete(name)
     suite = context.suites.add(gx.ExpectationSuite(name=name, expectations=expectations, meta={"sha256": digest}))

@@ -167,6 +167,42 @@ def _counts(home: Path) -> tuple:
                 sorted(p.name for p in (home / "raw").glob("*/*") if p.is_dir()))
 
 
+GATE_IN_A_NEW_PROCESS = """
+import sys
+from ingest import catalog, warehouse
+from quality import gate
+with warehouse.connect() as con:
+    result = gate.run_gate(con, catalog.GEOGRAPHY, "new-process")
+print(result.message())
+sys.exit(0 if result.passed else 1)
+"""
+
+
+@pytest.mark.slow  # a fresh Python process with GX's start-up: CI runs it
+def test_a_suite_that_changed_is_stored_again_and_validated_in_a_new_process(pipeline_home, tmp_path):
+    """A gate whose expectations changed since the stored suite (here: its sha256 altered) stores the suite
+    again and validates, in a process where GX loads the data source from its config (the path a run
+    takes after a code or territory change; GX's assets reached otherwise lose their context)."""
+    import json
+    import shutil
+    import subprocess
+    import sys
+
+    home = tmp_path / "home"
+    shutil.copytree(pipeline_home, home, symlinks=True)
+    stored = home / "quality" / "gx" / "expectations" / "raw_geo_appartenance_2022.json"
+    suite = json.loads(stored.read_text(encoding="utf-8"))
+    suite["meta"]["sha256"] = "changed"
+    stored.write_text(json.dumps(suite), encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"}
+    env["BAROMETRE_HOME"] = str(home)
+    done = subprocess.run([sys.executable, "-c", GATE_IN_A_NEW_PROCESS], env=env, cwd=Path(__file__).parent.parent,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "expectations passed on 3788 rows" in done.stdout
+    assert json.loads(stored.read_text(encoding="utf-8"))["meta"]["sha256"] not in ("changed", None)
+
+
 @pytest.mark.slow  # a killed run, a killed export swap, and a whole recovering run: CI runs it
 def test_kill_9_while_dbt_builds_and_mid_export_swap_then_the_next_run_recovers(pipeline_home, tmp_path, monkeypatch):
     """kill -9 while dbt builds, and between the two renames of the export swap (mid-publication:
